@@ -1,0 +1,699 @@
+/* gs.c - the umbrella program: genesis, keys, accounts, admin, journal. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "gridset.h"
+#include "cli.h"
+
+#define MAX_TX_LINE ((size_t)256 << 20)
+
+/* Print e as an error and return its code. */
+#define FAIL(c, e) gs_cli_error((c), (e))
+
+static int open_state(struct gs_cli *c)
+{
+	gs_err e;
+
+	return gs_cli_open(c, &e) ? FAIL(c, &e) : GS_OK;
+}
+
+/* Print the records a query appended to recs, or its error. */
+static int print_query(struct gs_cli *c, int rc, json_t *recs, gs_err *e)
+{
+	if (rc) {
+		json_decref(recs);
+		return FAIL(c, e);
+	}
+	gs_cli_print_all(c, recs);
+	return GS_OK;
+}
+
+/* ---- init ---- */
+
+static int cmd_init(struct gs_cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "admin", required_argument, NULL, 'a' },
+		{ "decimals", required_argument, NULL, 'd' },
+		{ "symbol", required_argument, NULL, 's' },
+		{ "slot-seconds", required_argument, NULL, 'S' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *symbol = "GST", *path;
+	int64_t decimals = 6, slot = 900;
+	gs_err e;
+	int ch;
+
+	while ((ch = gs_cli_opt(c, argc, argv, opts)) != -1) {
+		int64_t *num = ch == 'd' ? &decimals : &slot;
+		switch (ch) {
+		case 'a': c->as = optarg; break;
+		case 's': symbol = optarg; break;
+		case 'd':
+		case 'S':
+			if (gs_decimal_parse(optarg, 0, 0, num, &e))
+				return gs_cli_usage(c, "--%s: %s", ch == 'd' ?
+						    "decimals" : "slot-seconds", e.msg);
+			break;
+		default:
+			return GS_EUSAGE;
+		}
+	}
+	if (optind != argc || (!c->as && !c->keyfile))
+		return gs_cli_usage(c, "need --admin NAME");
+	path = c->db ? c->db : getenv("GS_DB");
+	if (!path || !*path)
+		path = "./gridset.db";
+	if (access(path, F_OK) == 0 &&
+	    gs_store_open(path, 0, &c->store, &e) == GS_OK &&
+	    gs_config_load(c->store, &c->cfg, &e) == GS_OK) {
+		gs_cli_notice(c, "'%s' already holds a state (genesis exists)", path);
+		return GS_EREFUSED;
+	}
+	gs_key k;
+	if (gs_cli_signer(c, &k, &e))
+		return FAIL(c, &e);
+	json_t *args = gs_genesis_args(&k, (int)decimals, symbol, slot);
+	gs_key_wipe(&k);
+	if (!c->store && gs_store_open(path, GS_OPEN_CREATE, &c->store, &e)) {
+		json_decref(args);
+		return FAIL(c, &e);
+	}
+	c->cfg.decimals = (int)decimals;
+	return gs_cli_tx(c, "genesis", args);
+}
+
+/* ---- key ---- */
+
+static int key_dir(struct gs_cli *c, char *dir, size_t n)
+{
+	if (gs_keydir(dir, n))
+		return GS_OK;
+	gs_cli_notice(c, "no key directory: set GS_KEYDIR or HOME");
+	return GS_ENOFILE;
+}
+
+/* The public record of a key. */
+static json_t *key_record(const gs_key *k, const char *path)
+{
+	char pk64[64];
+
+	gs_b64(k->pk, GS_PK_BYTES, pk64, sizeof pk64);
+	return json_pack("{s:s,s:s,s:s,s:s}", "type", "key", "name", k->name,
+			 "pubkey", pk64, "file", path);
+}
+
+static int cmd_key_new(struct gs_cli *c, int argc, char **argv)
+{
+	char dir[4096], path[4200];
+	gs_key k;
+	gs_err e;
+	int rc;
+
+	if (gs_cli_noopts(c, argc, argv))
+		return GS_EUSAGE;
+	if (optind != argc - 1)
+		return gs_cli_usage(c, "need one NAME");
+	if ((rc = key_dir(c, dir, sizeof dir)))
+		return rc;
+	if (gs_key_new(dir, argv[optind], &k, &e))
+		return FAIL(c, &e);
+	snprintf(path, sizeof path, "%s/%s.key", dir, k.name);
+	gs_key_wipe(&k);
+	gs_cli_print(c, key_record(&k, path));
+	return GS_OK;
+}
+
+static int cmd_key_show(struct gs_cli *c, int argc, char **argv)
+{
+	char dir[4096], path[4200];
+	gs_key k;
+	gs_err e;
+	int rc;
+
+	if (gs_cli_noopts(c, argc, argv))
+		return GS_EUSAGE;
+	if (optind != argc - 1)
+		return gs_cli_usage(c, "need one NAME");
+	if (!gs_name_valid(argv[optind]))
+		return gs_cli_usage(c, "invalid account name '%s'", argv[optind]);
+	if ((rc = key_dir(c, dir, sizeof dir)))
+		return rc;
+	snprintf(path, sizeof path, "%s/%s.key", dir, argv[optind]);
+	if (gs_key_load(path, &k, &e))
+		return FAIL(c, &e);
+	gs_key_wipe(&k);
+	gs_cli_print(c, key_record(&k, path));
+	return GS_OK;
+}
+
+/* qsort comparison of strings. */
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int cmd_key_list(struct gs_cli *c, int argc, char **argv)
+{
+	char dir[4096], path[4400], *names[4096];
+	size_t n = 0;
+	struct dirent *d;
+	DIR *dp;
+	int rc;
+
+	if (gs_cli_noopts(c, argc, argv))
+		return GS_EUSAGE;
+	if (optind != argc)
+		return gs_cli_usage(c, "no arguments expected");
+	if ((rc = key_dir(c, dir, sizeof dir)))
+		return rc;
+	if (!(dp = opendir(dir)))
+		return errno == ENOENT ? GS_OK : GS_ENOFILE;
+	while ((d = readdir(dp)) && n < 4096) {
+		size_t l = strlen(d->d_name);
+		if (l > 4 && strcmp(d->d_name + l - 4, ".key") == 0)
+			names[n++] = strdup(d->d_name);
+	}
+	closedir(dp);
+	qsort(names, n, sizeof *names, cmp_str);
+	for (size_t i = 0; i < n; i++) {
+		gs_key k;
+		gs_err e;
+		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+		if (gs_key_load(path, &k, &e) == GS_OK) {
+			gs_key_wipe(&k);
+			gs_cli_print(c, key_record(&k, path));
+		} else {
+			gs_cli_notice(c, "%s", e.msg);
+		}
+		free(names[i]);
+	}
+	return GS_OK;
+}
+
+static const struct gs_cli_cmd key_cmds[] = {
+	{ "new", cmd_key_new, "new NAME", "Create a key file NAME.key (mode 0600)." },
+	{ "list", cmd_key_list, "list", "Keys in the key directory." },
+	{ "show", cmd_key_show, "show NAME", "Public part of a key." },
+	{ NULL, NULL, NULL, NULL },
+};
+
+static int cmd_key(struct gs_cli *c, int argc, char **argv)
+{
+	return gs_cli_group(c, key_cmds, argc - 1, argv + 1);
+}
+
+/* ---- account ---- */
+
+static int cmd_account_register(struct gs_cli *c, int argc, char **argv)
+{
+	char pk64[64];
+	gs_key k;
+	gs_err e;
+	int rc;
+
+	if (gs_cli_noopts(c, argc, argv))
+		return GS_EUSAGE;
+	if (optind != argc)
+		return gs_cli_usage(c, "no arguments expected (the account is --as)");
+	if ((rc = open_state(c)))
+		return rc;
+	if (gs_cli_signer(c, &k, &e))
+		return FAIL(c, &e);
+	gs_b64(k.pk, GS_PK_BYTES, pk64, sizeof pk64);
+	gs_key_wipe(&k);
+	return gs_cli_tx(c, "account.register", json_pack("{s:s}", "pubkey", pk64));
+}
+
+static int cmd_account_list(struct gs_cli *c, int argc, char **argv)
+{
+	json_t *recs;
+	gs_err e;
+	int rc;
+
+	if (gs_cli_noopts(c, argc, argv))
+		return GS_EUSAGE;
+	if (optind != argc)
+		return gs_cli_usage(c, "no arguments expected");
+	if ((rc = open_state(c)))
+		return rc;
+	recs = json_array();
+	return print_query(c, gs_account_list(c->store, recs, &e), recs, &e);
+}
+
+static int cmd_account_show(struct gs_cli *c, int argc, char **argv)
+{
+	json_t *recs;
+	gs_err e;
+	int rc;
+
+	if (gs_cli_noopts(c, argc, argv))
+		return GS_EUSAGE;
+	if (optind != argc - 1)
+		return gs_cli_usage(c, "need one NAME");
+	if ((rc = open_state(c)))
+		return rc;
+	recs = json_array();
+	return print_query(c, gs_account_record(c->store, argv[optind], recs, &e),
+			   recs, &e);
+}
+
+static const struct gs_cli_cmd account_cmds[] = {
+	{ "register", cmd_account_register, "register --as NAME",
+	  "Register the account NAME with the public key of its key file." },
+	{ "list", cmd_account_list, "list", "All accounts with their roles." },
+	{ "show", cmd_account_show, "show NAME", "One account." },
+	{ NULL, NULL, NULL, NULL },
+};
+
+static int cmd_account(struct gs_cli *c, int argc, char **argv)
+{
+	return gs_cli_group(c, account_cmds, argc - 1, argv + 1);
+}
+
+/* ---- admin ---- */
+
+/* grant/revoke ROLE ACCOUNT. */
+static int role_cmd(struct gs_cli *c, int argc, char **argv, const char *cmd)
+{
+	int rc;
+
+	if (gs_cli_noopts(c, argc, argv))
+		return GS_EUSAGE;
+	if (optind != argc - 2)
+		return gs_cli_usage(c, "need ROLE and ACCOUNT");
+	if ((rc = open_state(c)))
+		return rc;
+	return gs_cli_tx(c, cmd, json_pack("{s:s,s:s}", "role", argv[optind],
+					   "account", argv[optind + 1]));
+}
+
+static int cmd_admin_grant(struct gs_cli *c, int argc, char **argv)
+{
+	return role_cmd(c, argc, argv, "admin.grant");
+}
+
+static int cmd_admin_revoke(struct gs_cli *c, int argc, char **argv)
+{
+	return role_cmd(c, argc, argv, "admin.revoke");
+}
+
+static int cmd_admin_renounce(struct gs_cli *c, int argc, char **argv)
+{
+	int rc;
+
+	if (gs_cli_noopts(c, argc, argv))
+		return GS_EUSAGE;
+	if (optind != argc)
+		return gs_cli_usage(c, "no arguments expected");
+	if ((rc = open_state(c)))
+		return rc;
+	return gs_cli_tx(c, "admin.renounce", json_object());
+}
+
+static const struct gs_cli_cmd admin_cmds[] = {
+	{ "grant", cmd_admin_grant, "grant ROLE ACCOUNT --as ADMIN",
+	  "Give ACCOUNT a role: minter, registrar, oracle, operator, guardian." },
+	{ "revoke", cmd_admin_revoke, "revoke ROLE ACCOUNT --as ADMIN",
+	  "Take a role away." },
+	{ "renounce", cmd_admin_renounce, "renounce --as ADMIN",
+	  "Hand roles and parameters over to governance, for good." },
+	{ NULL, NULL, NULL, NULL },
+};
+
+static int cmd_admin(struct gs_cli *c, int argc, char **argv)
+{
+	return gs_cli_group(c, admin_cmds, argc - 1, argv + 1);
+}
+
+/* ---- params ---- */
+
+static int cmd_params_show(struct gs_cli *c, int argc, char **argv)
+{
+	json_t *recs, *r, *keep;
+	size_t i;
+	gs_err e;
+	int rc;
+
+	if (gs_cli_noopts(c, argc, argv))
+		return GS_EUSAGE;
+	if (argc - optind > 1)
+		return gs_cli_usage(c, "at most one NAME");
+	if ((rc = open_state(c)))
+		return rc;
+	recs = json_array();
+	if (gs_params_list(c->store, recs, &e))
+		return print_query(c, e.code, recs, &e);
+	if (optind == argc)
+		return print_query(c, GS_OK, recs, &e);
+	keep = json_array();
+	json_array_foreach(recs, i, r)
+		if (strcmp(json_string_value(json_object_get(r, "name")), argv[optind]) == 0)
+			json_array_append(keep, r);
+	json_decref(recs);
+	if (json_array_size(keep) == 0) {
+		gs_fail(&e, GS_EINPUT, "unknown parameter '%s'", argv[optind]);
+		return print_query(c, e.code, keep, &e);
+	}
+	return print_query(c, GS_OK, keep, &e);
+}
+
+/* Parse VALUE of parameter p from display units. */
+static int param_value(struct gs_cli *c, const struct gs_param_def *p,
+		       const char *s, int64_t *v, gs_err *e)
+{
+	switch (p->unit) {
+	case GS_UNIT_AMOUNT:
+		return gs_amount_parse(s, c->cfg.decimals, v, e);
+	case GS_UNIT_PRICE:
+		return gs_price_parse(s, c->cfg.decimals, v, e);
+	default:
+		return gs_decimal_parse(s, 0, 0, v, e);
+	}
+}
+
+static int cmd_params_set(struct gs_cli *c, int argc, char **argv)
+{
+	const struct gs_param_def *p;
+	int64_t v;
+	gs_err e;
+	int rc;
+
+	if (gs_cli_noopts(c, argc, argv))
+		return GS_EUSAGE;
+	if (optind != argc - 2)
+		return gs_cli_usage(c, "need NAME and VALUE (use -- before a negative VALUE)");
+	if ((rc = open_state(c)))
+		return rc;
+	if (!(p = gs_param_find(argv[optind]))) {
+		gs_fail(&e, GS_EINPUT, "unknown parameter '%s'", argv[optind]);
+		return FAIL(c, &e);
+	}
+	if (param_value(c, p, argv[optind + 1], &v, &e)) {
+		gs_err_prefix(&e, "%s: ", p->name);
+		return FAIL(c, &e);
+	}
+	return gs_cli_tx(c, "params.set", json_pack("{s:s,s:I}", "name", p->name,
+						    "value", (json_int_t)v));
+}
+
+static const struct gs_cli_cmd params_cmds[] = {
+	{ "show", cmd_params_show, "show [NAME]", "Current parameters." },
+	{ "set", cmd_params_set, "set NAME VALUE --as ADMIN",
+	  "Change a parameter (amounts in credits, prices in credits/kWh)." },
+	{ NULL, NULL, NULL, NULL },
+};
+
+static int cmd_params(struct gs_cli *c, int argc, char **argv)
+{
+	if (argc < 2 || argv[1][0] == '-') {
+		if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
+			return gs_cli_group(c, params_cmds, argc - 1, argv + 1);
+		c->cmd = &params_cmds[0];
+		return cmd_params_show(c, argc, argv);
+	}
+	return gs_cli_group(c, params_cmds, argc - 1, argv + 1);
+}
+
+/* ---- submit ---- */
+
+/* Print a receipt; error NULL for success. */
+static void receipt(struct gs_cli *c, json_t *id, const char *status,
+		    int64_t seq, const char *error)
+{
+	json_t *r = json_pack("{s:s,s:O,s:s,s:s?}", "type", "receipt", "id",
+			      id ? id : json_null(), "status", status, "error", error);
+	if (seq > 0)
+		json_object_set_new(r, "seq", json_integer(seq));
+	gs_cli_print(c, r);
+}
+
+/* Apply one signed tx line; print its receipt; return its exit code. */
+static int submit_one(struct gs_cli *c, json_t *tx, int64_t max_skew)
+{
+	json_t *id = json_object_get(tx, "id");
+	json_int_t t = json_integer_value(json_object_get(tx, "time"));
+	int64_t seq = 0;
+	int status;
+	char msg[600];
+	gs_err e;
+
+	if (!json_is_string(id))
+		id = NULL;
+	if (max_skew >= 0 && t > c->now + max_skew) {
+		gs_fail(&e, GS_EREFUSED, "tx time is %lld s ahead of this clock",
+			(long long)(t - c->now));
+	} else if (gs_tx_apply(c->store, tx, &status, NULL, &seq, &e) == GS_OK) {
+		receipt(c, id, status == GS_DUPLICATE ? "duplicate" : "applied", seq,
+			NULL);
+		return GS_OK;
+	}
+	if (e.item > 0)
+		snprintf(msg, sizeof msg, "item %ld: %s", e.item, e.msg);
+	else
+		snprintf(msg, sizeof msg, "%s", e.msg);
+	receipt(c, id, "rejected", 0, msg);
+	return e.code;
+}
+
+static int cmd_submit(struct gs_cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "max-skew", required_argument, NULL, 'm' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int64_t max_skew = 300;
+	int ch, rc, first = GS_OK;
+	gs_ndjson *r;
+	json_t *tx;
+	long line;
+	gs_err e;
+
+	while ((ch = gs_cli_opt(c, argc, argv, opts)) != -1) {
+		if (ch != 'm' || gs_decimal_parse(optarg, 0, 0, &max_skew, &e))
+			return gs_cli_usage(c, "--max-skew takes whole seconds");
+	}
+	if (optind != argc)
+		return gs_cli_usage(c, "signed txs are read from standard input");
+	if ((rc = open_state(c)))
+		return rc;
+	r = gs_ndjson_open(stdin, MAX_TX_LINE);
+	while ((rc = gs_ndjson_next(r, &tx, &line, &e)) != 0) {
+		if (rc != 1) {
+			receipt(c, NULL, "rejected", 0, e.msg);
+			rc = e.code;
+		} else {
+			rc = submit_one(c, tx, max_skew);
+			json_decref(tx);
+		}
+		if (rc && !first)
+			first = rc;
+		if (rc == GS_EBUSY || rc == GS_EINTERNAL)
+			break;
+	}
+	gs_ndjson_close(r);
+	return first;
+}
+
+/* ---- log ---- */
+
+/* Print one journal record. */
+static int log_print(json_t *rec, void *arg)
+{
+	gs_cli_print(arg, rec);
+	return 0;
+}
+
+static int cmd_log(struct gs_cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "actor", required_argument, NULL, 'a' },
+		{ "cmd", required_argument, NULL, 'c' },
+		{ "since", required_argument, NULL, 's' },
+		{ "until", required_argument, NULL, 'u' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct gs_log_filter f = { NULL, NULL, 0, INT64_MAX, 0 };
+	gs_err e;
+	int ch, rc;
+
+	while ((ch = gs_cli_opt(c, argc, argv, opts)) != -1) {
+		switch (ch) {
+		case 'a': f.actor = optarg; break;
+		case 'c': f.cmd = optarg; break;
+		case 's':
+		case 'u':
+			if (gs_time_parse(optarg, ch == 's' ? &f.since : &f.until, &e))
+				return gs_cli_usage(c, "--%s: %s", ch == 's' ? "since"
+						    : "until", e.msg);
+			break;
+		default:
+			return GS_EUSAGE;
+		}
+	}
+	if (optind != argc)
+		return gs_cli_usage(c, "no arguments expected");
+	if ((rc = open_state(c)))
+		return rc;
+	if (gs_journal_each(c->store, &f, log_print, c, &e))
+		return FAIL(c, &e);
+	return GS_OK;
+}
+
+/* ---- verify ---- */
+
+/* Report a verification problem on stderr. */
+static void verify_report(const char *msg, void *arg)
+{
+	struct gs_cli *c = arg;
+
+	fprintf(stderr, "%s: %s\n", c->prog, msg);
+}
+
+static int cmd_verify(struct gs_cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "replay", no_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 },
+	};
+	unsigned char digest[32];
+	char headhex[65], dhex[65];
+	int ch, rc, replay = 0, bad = 0;
+	gs_head head;
+	gs_err e;
+
+	while ((ch = gs_cli_opt(c, argc, argv, opts)) != -1) {
+		if (ch != 'r')
+			return GS_EUSAGE;
+		replay = 1;
+	}
+	if (optind != argc)
+		return gs_cli_usage(c, "no arguments expected");
+	if ((rc = open_state(c)))
+		return rc;
+	if (gs_store_begin(c->store, 0, &e))
+		return FAIL(c, &e);
+	rc = gs_verify_chain(c->store, verify_report, c, &e);
+	bad |= rc == GS_EREFUSED;
+	if (rc == GS_OK || rc == GS_EREFUSED) {
+		rc = gs_verify_invariants(c->store, verify_report, c, &e);
+		bad |= rc == GS_EREFUSED;
+	}
+	if (replay && (rc == GS_OK || rc == GS_EREFUSED)) {
+		rc = gs_verify_replay(c->store, verify_report, c, &e);
+		bad |= rc == GS_EREFUSED;
+	}
+	if (rc && rc != GS_EREFUSED) {
+		gs_store_rollback(c->store);
+		return FAIL(c, &e);
+	}
+	if (gs_journal_head(c->store, &head, &e) ||
+	    gs_state_digest(c->store, digest, &e)) {
+		gs_store_rollback(c->store);
+		return FAIL(c, &e);
+	}
+	gs_store_rollback(c->store);
+	gs_cli_print(c, json_pack("{s:s,s:b,s:b,s:I,s:s,s:s}", "type", "verify",
+				  "ok", !bad, "replayed", replay, "seq",
+				  (json_int_t)head.seq, "head", gs_hex(head.hash, 32, headhex),
+				  "digest", gs_hex(digest, 32, dhex)));
+	if (bad)
+		gs_cli_notice(c, "verification failed");
+	return bad ? GS_EREFUSED : GS_OK;
+}
+
+/* ---- status ---- */
+
+static int cmd_status(struct gs_cli *c, int argc, char **argv)
+{
+	char hex[65];
+	json_t *sup = json_array();
+	gs_head head;
+	gs_err e;
+	int rc;
+
+	if ((rc = gs_cli_noopts(c, argc, argv)) || optind != argc ||
+	    (rc = open_state(c))) {
+		json_decref(sup);
+		return rc ? rc : gs_cli_usage(c, "no arguments expected");
+	}
+	if (gs_journal_head(c->store, &head, &e) || gs_supply_record(c->store, sup, &e) ||
+	    (rc = gs_renounced(c->store, &e)) < 0) {
+		json_decref(sup);
+		return FAIL(c, &e);
+	}
+	gs_cli_print(c, json_pack("{s:s,s:I,s:s,s:I,s:s,s:i,s:I,s:I,s:b}",
+		"type", "status", "seq", (json_int_t)head.seq, "head",
+		gs_hex(head.hash, 32, hex), "time", (json_int_t)head.time, "symbol",
+		c->cfg.symbol, "decimals", c->cfg.decimals, "slot_seconds",
+		(json_int_t)c->cfg.slot_seconds, "supply",
+		json_integer_value(json_object_get(json_array_get(sup, 0), "supply")),
+		"renounced", rc == 1));
+	json_decref(sup);
+	return GS_OK;
+}
+
+static const struct gs_cli_cmd cmds[] = {
+	{ "init", cmd_init, "init --admin NAME [--decimals 6] [--symbol GST] "
+	  "[--slot-seconds 900]", "Create a new state file (genesis)." },
+	{ "key", cmd_key, "key new NAME | list | show NAME", "Manage key files." },
+	{ "account", cmd_account, "account register --as NAME | list | show NAME",
+	  "Register and show accounts." },
+	{ "admin", cmd_admin, "admin grant|revoke ROLE ACCOUNT --as ADMIN | "
+	  "renounce --as ADMIN", "Roles, and the hand-over to governance." },
+	{ "params", cmd_params, "params [show [NAME]] | set NAME VALUE --as ADMIN",
+	  "Protocol parameters." },
+	{ "submit", cmd_submit, "submit [--max-skew S] < signed.ndjson",
+	  "Apply signed txs, one per line; one receipt each." },
+	{ "log", cmd_log, "log [--actor A] [--cmd C] [--since T] [--until T]",
+	  "The journal as NDJSON." },
+	{ "verify", cmd_verify, "verify [--replay]",
+	  "Check the hash chain, signatures, invariants (and replay)." },
+	{ "status", cmd_status, "status", "Journal head and state summary." },
+	{ NULL, NULL, NULL, NULL },
+};
+
+/* Is name a gs subcommand? */
+static int is_builtin(const char *name)
+{
+	for (const struct gs_cli_cmd *k = cmds; k->name; k++)
+		if (strcmp(k->name, name) == 0)
+			return 1;
+	return 0;
+}
+
+/* `gs TOOL ARGS` runs `gs-TOOL ARGS`, git style: beside gs first, then
+ * on PATH. Returns only on failure. */
+static int run_tool(const char *self, int argc, char **argv)
+{
+	char prog[64], path[4200];
+	const char *slash = strrchr(self, '/');
+
+	(void)argc;
+	if (strspn(argv[0], "abcdefghijklmnopqrstuvwxyz") != strlen(argv[0]) ||
+	    strlen(argv[0]) > 32) {
+		fprintf(stderr, "gs: unknown command '%s'\n", argv[0]);
+		return GS_EUSAGE;
+	}
+	snprintf(prog, sizeof prog, "gs-%s", argv[0]);
+	argv[0] = prog;
+	if (slash) {
+		snprintf(path, sizeof path, "%.*s/%s", (int)(slash - self), self, prog);
+		if (access(path, X_OK) == 0)
+			execv(path, argv);
+	}
+	execvp(prog, argv);
+	fprintf(stderr, "gs: unknown command '%s' (no program '%s')\n",
+		argv[0] + 3, prog);
+	return GS_EUSAGE;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && argv[1][0] != '-' && !is_builtin(argv[1]))
+		return run_tool(argv[0], argc - 1, argv + 1);
+	return gs_cli_main("gs", cmds, argc, argv);
+}

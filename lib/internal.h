@@ -1,0 +1,31 @@
+/* internal.h - declarations shared between libgridset modules only */
+#ifndef GS_INTERNAL_H
+#define GS_INTERNAL_H
+#include "gridset.h"
+
+/* Command tables of the modules (NULL-name terminated). */
+extern const struct gs_cmd gs_account_cmds[];
+extern const struct gs_cmd gs_token_cmds[];
+extern const struct gs_cmd gs_params_cmds[];
+
+/* Check the "items" form of args: a non-empty array of objects. */
+int gs_items_check(json_t *args, gs_err *e);
+/* Write the default parameters at genesis. */
+int gs_params_init(gs_store *s, int decimals, int64_t slot_seconds,
+		   gs_err *e);
+/* Grant / revoke a role ({role, account}); used by admin and DAO. */
+int gs_role_grant(gs_ctx *c, json_t *args, gs_err *e);
+int gs_role_revoke(gs_ctx *c, json_t *args, gs_err *e);
+
+/* Items of a command's args: args["items"] when present (an array), else
+ * args itself as the single item. Sets *n. */
+json_t *gs_args_item(json_t *args, size_t i, size_t *n);
+/* Run fn on every item of args in order; the first failure is marked
+ * with its item and returned. */
+int gs_each_item(gs_ctx *c, json_t *args, gs_apply_fn fn, gs_err *e);
+/* Mark e as about item i when args hold several items; return e->code. */
+int gs_item_fail(json_t *args, size_t i, gs_err *e);
+
+/* Create the balance row of account if missing. */
+int gs_token_open_account(gs_store *s, const char *account, gs_err *e);
+#endif

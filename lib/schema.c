@@ -1,0 +1,75 @@
+/* schema.c - the state schema as numbered migrations, and the state tables. */
+#include "gridset.h"
+
+/* Migration i+1. SQL kept to the subset SQLite and PostgreSQL share;
+ * INTEGER PRIMARY KEY (a 64-bit rowid here) maps to BIGINT there. */
+const char *const gs_migrations[] = {
+	/* 1: accounts, roles, parameters, tokens, journal */
+	"CREATE TABLE meta ("
+	"  key TEXT PRIMARY KEY,"
+	"  value TEXT NOT NULL);"
+	"CREATE TABLE accounts ("
+	"  name TEXT PRIMARY KEY,"
+	"  pubkey TEXT,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('user', 'system')),"
+	"  created INTEGER NOT NULL);"
+	"CREATE TABLE roles ("
+	"  account TEXT NOT NULL REFERENCES accounts (name),"
+	"  role TEXT NOT NULL,"
+	"  PRIMARY KEY (account, role));"
+	"CREATE TABLE params ("
+	"  name TEXT PRIMARY KEY,"
+	"  value BIGINT NOT NULL);"
+	"CREATE TABLE balances ("
+	"  account TEXT PRIMARY KEY REFERENCES accounts (name),"
+	"  available BIGINT NOT NULL CHECK (available >= 0),"
+	"  locked BIGINT NOT NULL CHECK (locked >= 0));"
+	"CREATE TABLE supply ("
+	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  minted BIGINT NOT NULL CHECK (minted >= 0),"
+	"  burned BIGINT NOT NULL CHECK (burned >= 0));"
+	"CREATE TABLE allowances ("
+	"  owner TEXT NOT NULL REFERENCES accounts (name),"
+	"  spender TEXT NOT NULL REFERENCES accounts (name),"
+	"  amount BIGINT NOT NULL CHECK (amount >= 0),"
+	"  PRIMARY KEY (owner, spender));"
+	"CREATE TABLE locks ("
+	"  id INTEGER PRIMARY KEY,"
+	"  account TEXT NOT NULL REFERENCES accounts (name),"
+	"  amount BIGINT NOT NULL CHECK (amount > 0),"
+	"  purpose TEXT NOT NULL,"
+	"  ref TEXT,"
+	"  manual INTEGER NOT NULL,"
+	"  state TEXT NOT NULL CHECK (state IN ('active', 'released', 'consumed')),"
+	"  created_seq BIGINT NOT NULL,"
+	"  closed_seq BIGINT);"
+	"CREATE INDEX locks_account ON locks (account, state);"
+	"CREATE TABLE journal ("
+	"  seq INTEGER PRIMARY KEY,"
+	"  txid TEXT NOT NULL UNIQUE,"
+	"  time BIGINT NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  cmd TEXT NOT NULL,"
+	"  tx TEXT NOT NULL,"
+	"  sig TEXT NOT NULL,"
+	"  prev TEXT NOT NULL,"
+	"  hash TEXT NOT NULL);"
+	"CREATE INDEX journal_actor ON journal (actor, seq);"
+	"CREATE INDEX journal_cmd ON journal (cmd, seq);",
+};
+
+const int gs_migration_count =
+	(int)(sizeof gs_migrations / sizeof gs_migrations[0]);
+
+/* Every table that holds state (the journal is compared by its head). */
+const struct gs_state_table gs_state_tables[] = {
+	{ "meta", "key" },
+	{ "accounts", "name" },
+	{ "roles", "account, role" },
+	{ "params", "name" },
+	{ "balances", "account" },
+	{ "supply", "id" },
+	{ "allowances", "owner, spender" },
+	{ "locks", "id" },
+	{ NULL, NULL },
+};
