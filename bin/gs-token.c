@@ -14,7 +14,7 @@ static int amount_arg(struct gs_cli *c, const char *s, int64_t *v)
 		return GS_OK;
 	if (e.code == GS_OK || *v == 0)
 		gs_fail(&e, GS_EINPUT, "amount must be positive");
-	gs_err_prefix(&e, "AMOUNT '%s': ", s);
+	gs_err_prefix(&e, "AMOUNT: ");
 	return gs_cli_error(c, &e);
 }
 
@@ -107,7 +107,7 @@ static int cmd_approve(struct gs_cli *c, int argc, char **argv)
 	if ((rc = open_state(c)))
 		return rc;
 	if (gs_amount_parse(argv[optind], c->cfg.decimals, &amount, &e)) {
-		gs_err_prefix(&e, "AMOUNT '%s': ", argv[optind]);
+		gs_err_prefix(&e, "AMOUNT: ");
 		return gs_cli_error(c, &e);
 	}
 	return gs_cli_tx(c, "token.approve", json_pack("{s:s,s:I}", "spender",

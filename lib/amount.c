@@ -1,4 +1,4 @@
-/* amount.c - fixed-point amounts, energy and power: checked math, parsing, formatting. */
+/* amount.c - fixed-point amounts, energy, power: checked math, parse, format. */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>

@@ -119,14 +119,15 @@ static void print_table(gs_out *o)
 	if (o->printed++)
 		fputc('\n', o->f);
 	for (size_t k = 0; k < ncol; k++)
-		fprintf(o->f, "%s%-*s", k ? "  " : "", (int)width[k], cols[k]);
+		fprintf(o->f, "%s%-*s", k ? "  " : "",
+			k + 1 < ncol ? (int)width[k] : 0, cols[k]);
 	fputc('\n', o->f);
 	for (r = 0; r < nrow; r++) {
 		for (size_t k = 0; k < ncol; k++) {
 			json_t *raw = json_object_get(json_array_get(o->rows, r), cols[k]);
 			int right = json_is_integer(raw);
-			fprintf(o->f, "%s%*s", k ? "  " : "",
-				right ? (int)width[k] : -(int)width[k],
+			int w = right ? (int)width[k] : k + 1 < ncol ? -(int)width[k] : 0;
+			fprintf(o->f, "%s%*s", k ? "  " : "", w,
 				cells[r * ncol + k] ? cells[r * ncol + k] : "");
 		}
 		fputc('\n', o->f);

@@ -29,7 +29,8 @@ static int available_of(gs_store *s, const char *account, int64_t *avail,
 static int debit(gs_store *s, const char *account, int64_t amount,
 		 gs_err *e)
 {
-	int64_t avail;
+	int64_t avail, dec;
+	char a[32], b[32];
 
 	if (gs_exec(s, e, "UPDATE balances SET available = available - ? "
 		    "WHERE account = ? AND available >= ?", "iti", amount,
@@ -37,11 +38,13 @@ static int debit(gs_store *s, const char *account, int64_t amount,
 		return e->code;
 	if (gs_store_changes(s) == 1)
 		return GS_OK;
-	if (available_of(s, account, &avail, e))
+	if (available_of(s, account, &avail, e) ||
+	    gs_param_get(s, "decimals", &dec, e))
 		return e->code;
-	return gs_fail(e, GS_EREFUSED, "insufficient balance: '%s' has %lld "
-		       "available, needs %lld (base units)", account,
-		       (long long)avail, (long long)amount);
+	return gs_fail(e, GS_EREFUSED, "insufficient balance: '%s' has %s "
+		       "available, needs %s", account,
+		       gs_decimal_format(avail, (int)dec, a, sizeof a),
+		       gs_decimal_format(amount, (int)dec, b, sizeof b));
 }
 
 /* Add amount to account's available balance; GS_EINPUT if unknown.

@@ -1,4 +1,4 @@
-/* test_amount.c - unit tests for amount.c (checked math, parsing, formatting). */
+/* test_amount.c - unit tests for amount.c: checked math, parse, format. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,6 +78,7 @@ static uint64_t rnd(uint64_t *s)
 	return *s * UINT64_C(2685821657736338717);
 }
 
+/* Checked add and subtract at the int64 limits. */
 START_TEST(add_sub)
 {
 	int64_t r = 5;
@@ -106,6 +107,7 @@ START_TEST(add_sub)
 }
 END_TEST
 
+/* floor(a*b/d) for all signs, 128-bit products, overflow. */
 START_TEST(muldiv_floor)
 {
 	int64_t r = 0;
@@ -159,6 +161,7 @@ START_TEST(muldiv_floor)
 }
 END_TEST
 
+/* ceil(a*b/d) for all signs, 128-bit products, overflow. */
 START_TEST(muldiv_ceil)
 {
 	int64_t r = 0;
@@ -221,6 +224,7 @@ START_TEST(muldiv_sweep)
 }
 END_TEST
 
+/* floor(a/d) rounds toward minus infinity. */
 START_TEST(floordiv)
 {
 	ck_assert_int_eq(gs_floordiv(-1500, 1000), -2);
@@ -241,6 +245,7 @@ START_TEST(floordiv)
 }
 END_TEST
 
+/* Accepted decimal numbers and their scaled values. */
 START_TEST(decimal_parse_ok)
 {
 	dec_ok("12", 6, 0, 12000000);
@@ -271,6 +276,7 @@ START_TEST(decimal_parse_ok)
 }
 END_TEST
 
+/* Every rejected decimal form with its exact message. */
 START_TEST(decimal_parse_bad)
 {
 	dec_bad("", 6, 1, "'' is not a number");
@@ -322,6 +328,7 @@ START_TEST(decimal_parse_bad)
 }
 END_TEST
 
+/* decimals outside 0..GS_MAX_DECIMALS is an internal error. */
 START_TEST(decimal_parse_decimals_range)
 {
 	gs_err e = { 0 };
@@ -338,6 +345,7 @@ START_TEST(decimal_parse_decimals_range)
 }
 END_TEST
 
+/* Amounts refuse negatives, prices allow them. */
 START_TEST(amount_and_price)
 {
 	gs_err e = { 0 };
@@ -362,6 +370,7 @@ START_TEST(amount_and_price)
 }
 END_TEST
 
+/* Accepted energies in Wh, kWh, MWh and GWh. */
 START_TEST(energy_parse_ok)
 {
 	unit_ok(0, "1.5kWh", 1500);
@@ -384,6 +393,7 @@ START_TEST(energy_parse_ok)
 }
 END_TEST
 
+/* Rejected energies with their exact messages. */
 START_TEST(energy_parse_bad)
 {
 	unit_bad(0, "12", "'12' needs a unit (Wh, kWh or MWh)");
@@ -421,6 +431,7 @@ START_TEST(energy_parse_bad)
 }
 END_TEST
 
+/* Power in W, kW, MW, GW: accepted and rejected forms. */
 START_TEST(power_parse)
 {
 	unit_ok(1, "5kW", 5000);
@@ -442,6 +453,7 @@ START_TEST(power_parse)
 }
 END_TEST
 
+/* Shortest exact decimal output, including the int64 limits. */
 START_TEST(decimal_format)
 {
 	fmt_is(12500000, 6, "12.5");
@@ -487,6 +499,7 @@ START_TEST(format_short_buffer)
 }
 END_TEST
 
+/* Energy shown in kWh and power in kW. */
 START_TEST(energy_power_format)
 {
 	char buf[40];

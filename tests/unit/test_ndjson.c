@@ -1,4 +1,4 @@
-/* test_ndjson.c - unit tests for ndjson.c (NDJSON reader, JSON field helpers). */
+/* test_ndjson.c - unit tests for ndjson.c: NDJSON reader, JSON fields. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,6 +101,7 @@ static json_t *obj(const char *text)
 
 #define LIT(s) s, sizeof(s) - 1
 
+/* Records come back in order with their line numbers, then end. */
 START_TEST(reads_lines)
 {
 	FILE *f;
@@ -116,6 +117,7 @@ START_TEST(reads_lines)
 }
 END_TEST
 
+/* Blank lines are skipped but counted. */
 START_TEST(blank_lines_and_numbers)
 {
 	FILE *f;
@@ -131,6 +133,7 @@ START_TEST(blank_lines_and_numbers)
 }
 END_TEST
 
+/* CRLF line ends are accepted. */
 START_TEST(crlf)
 {
 	FILE *f;
@@ -146,6 +149,7 @@ START_TEST(crlf)
 }
 END_TEST
 
+/* A last line without a newline is still read. */
 START_TEST(no_final_newline)
 {
 	FILE *f;
@@ -159,6 +163,7 @@ START_TEST(no_final_newline)
 }
 END_TEST
 
+/* Empty and all-blank inputs are at end at once. */
 START_TEST(empty_inputs)
 {
 	FILE *f;
@@ -175,6 +180,7 @@ START_TEST(empty_inputs)
 }
 END_TEST
 
+/* A NUL byte refuses its line; reading resumes after it. */
 START_TEST(nul_byte)
 {
 	static const char in[] = "{}\n{\"a\":1}\n{\"a\":\0}\n{\"a\":4}\n\0\n";
@@ -199,6 +205,7 @@ START_TEST(nul_byte)
 }
 END_TEST
 
+/* Invalid UTF-8 is invalid JSON; valid UTF-8 passes. */
 START_TEST(invalid_utf8)
 {
 	FILE *f;
@@ -223,6 +230,7 @@ START_TEST(invalid_utf8)
 }
 END_TEST
 
+/* Duplicate keys are refused at any depth; case matters. */
 START_TEST(duplicate_keys)
 {
 	FILE *f;
@@ -243,6 +251,7 @@ START_TEST(duplicate_keys)
 }
 END_TEST
 
+/* Syntax errors, trailing data, \u0000 and huge integers. */
 START_TEST(invalid_json)
 {
 	FILE *f;
@@ -266,6 +275,7 @@ START_TEST(invalid_json)
 }
 END_TEST
 
+/* Top-level values other than objects are refused. */
 START_TEST(not_an_object)
 {
 	FILE *f;
@@ -290,6 +300,7 @@ START_TEST(not_an_object)
 }
 END_TEST
 
+/* Lines longer than max_line bytes (without "\r") are refused. */
 START_TEST(overlong_lines)
 {
 	FILE *f;
@@ -315,7 +326,7 @@ END_TEST
 START_TEST(long_lines)
 {
 	size_t big = 300000, n = 0;
-	char *in = malloc(3 * big);
+	char *in = malloc(3 * big + 100);
 	FILE *f;
 	gs_ndjson *r;
 	json_t *o;
@@ -369,6 +380,7 @@ START_TEST(many_lines)
 }
 END_TEST
 
+/* gs_json_only names the first unknown member. */
 START_TEST(only_fields)
 {
 	static const char *const allowed[] = { "to", "amount", NULL };
@@ -429,6 +441,7 @@ static void int_bad(const char *json, int64_t min, int64_t max,
 	json_decref(o);
 }
 
+/* gs_json_int accepts values in range, including the limits. */
 START_TEST(int_fields)
 {
 	json_t *o = obj("{\"amount\":42,\"neg\":-7,\"max\":9223372036854775807,"
@@ -462,6 +475,7 @@ START_TEST(int_fields)
 }
 END_TEST
 
+/* gs_json_int messages for wrong types and out of range values. */
 START_TEST(int_field_errors)
 {
 	/* wrong types */
@@ -505,6 +519,7 @@ START_TEST(int_field_errors)
 }
 END_TEST
 
+/* gs_json_str: borrowed value, every error message. */
 START_TEST(str_fields)
 {
 	json_t *o = obj("{\"to\":\"bob\",\"n\":5,\"empty\":\"\",\"e\":"
@@ -564,6 +579,7 @@ static void reals(const char *json, const char *msg)
 	json_decref(v);
 }
 
+/* gs_json_no_reals finds the first real and names its key. */
 START_TEST(no_reals)
 {
 	reals("{\"a\":1,\"b\":{\"c\":[1,\"x\",null,true,{\"d\":-5}]}}", NULL);
@@ -587,6 +603,7 @@ START_TEST(no_reals)
 }
 END_TEST
 
+/* gs_json_print: compact, insertion order, newline; -1 on a bad stream. */
 START_TEST(print)
 {
 	char *buf = NULL;

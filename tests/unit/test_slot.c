@@ -77,6 +77,7 @@ static int leap(int y)
 	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
+/* The three ISO forms give the right Unix seconds. */
 START_TEST(parse_forms)
 {
 	time_ok("2026-11-25T10:00:00Z", INT64_C(1795600800));
@@ -94,6 +95,7 @@ START_TEST(parse_forms)
 }
 END_TEST
 
+/* The epoch in every accepted form is 0. */
 START_TEST(parse_epoch)
 {
 	time_ok("1970-01-01T00:00:00Z", 0);
@@ -105,6 +107,7 @@ START_TEST(parse_epoch)
 }
 END_TEST
 
+/* Plain Unix seconds: digits only, bounded by year 9999. */
 START_TEST(parse_unix_seconds)
 {
 	time_ok("1795600800", INT64_C(1795600800));
@@ -128,6 +131,7 @@ START_TEST(parse_unix_seconds)
 }
 END_TEST
 
+/* Malformed times get the generic message. */
 START_TEST(parse_malformed)
 {
 	time_malformed("2026-11-25T10:00:00Zjunk");
@@ -159,6 +163,7 @@ START_TEST(parse_malformed)
 }
 END_TEST
 
+/* Offsets, missing or lowercase Z and fractions are refused. */
 START_TEST(parse_only_utc)
 {
 	const char *m = "': only UTC times ending in Z are accepted";
@@ -185,6 +190,7 @@ START_TEST(parse_only_utc)
 }
 END_TEST
 
+/* Field ranges: years from 1970, months, days, leap years, times. */
 START_TEST(parse_ranges)
 {
 	time_bad("1969-12-31T23:59:59Z", "'1969-12-31T23:59:59Z' is before "
@@ -225,6 +231,7 @@ START_TEST(parse_long_input)
 }
 END_TEST
 
+/* Formatting known instants, negative and extreme values. */
 START_TEST(format_values)
 {
 	char buf[32];
@@ -355,6 +362,7 @@ START_TEST(sweep_seconds)
 }
 END_TEST
 
+/* Slots given as #n. */
 START_TEST(slot_numbers)
 {
 	slot_ok("#0", 900, 0);
@@ -383,6 +391,7 @@ START_TEST(slot_numbers)
 }
 END_TEST
 
+/* Slots given as their start time; misaligned times are refused. */
 START_TEST(slot_times)
 {
 	slot_ok("2026-11-25T10:00Z", 900, INT64_C(1795600800) / 900);
@@ -420,6 +429,7 @@ START_TEST(slot_times)
 }
 END_TEST
 
+/* The slot of a time is floor(t / slot_seconds). */
 START_TEST(slot_of)
 {
 	ck_assert_int_eq(gs_slot_of(0, 900), 0);

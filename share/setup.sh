@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# setup.sh - install missing build dependencies (Debian), bootstrap, configure, build.
+# Usage: share/setup.sh [BUILD_DIR [CONFIGURE_ARGS...]]  (default build dir: the source tree)
+set -euo pipefail
+src=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-$src}
+shift || true
+
+pkgs="autoconf automake libtool pkg-config make gcc libsqlite3-dev libsodium-dev
+      libjansson-dev check bats sqlite3"
+missing=
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	echo "setup: installing$missing" >&2
+	sudo=
+	[ "$(id -u)" = 0 ] || sudo=sudo
+	$sudo apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+
+cd "$src"
+if ! [ -x configure ] || [ configure.ac -nt configure ] || [ Makefile.am -nt Makefile.in ]; then
+	autoreconf -fi 2>&1 | grep -v '^\(libtoolize\|configure.ac\|Makefile.am\|parallel-tests\):' >&2 || true
+fi
+mkdir -p "$build"
+cd "$build"
+[ -f Makefile ] && [ Makefile -nt "$src/configure" ] || "$src/configure" -q "$@"
+make -s -j"$(nproc)" >/dev/null
