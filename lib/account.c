@@ -45,12 +45,11 @@ int gs_account_exists(gs_store *s, const char *name, gs_err *e)
 int gs_account_pubkey(gs_store *s, const char *name,
 		      unsigned char pk[GS_PK_BYTES], gs_err *e)
 {
-	gs_stmt *st = gs_sql(s, "SELECT pubkey FROM accounts WHERE name = ?", e);
-	int rc, found = 0;
+	gs_stmt *st;
+	int found = 0;
+	int rc = gs_query_row(s, e, &st, "SELECT pubkey FROM accounts WHERE name = ?",
+			      "t", name);
 
-	if (!st || gs_bind(st, e, "t", name))
-		return -1;
-	rc = gs_step(st, e);
 	if (rc < 0)
 		return -1;
 	if (rc == 1) {
@@ -276,10 +275,7 @@ int gs_config_load(gs_store *s, gs_config *cfg, gs_err *e)
 	cfg->decimals = (int)v;
 	if (gs_param_get(s, "slot_seconds", &cfg->slot_seconds, e))
 		return e->code;
-	st = gs_sql(s, "SELECT value FROM meta WHERE key = 'symbol'", e);
-	if (!st)
-		return e->code;
-	rc = gs_step(st, e);
+	rc = gs_query_row(s, e, &st, "SELECT value FROM meta WHERE key = 'symbol'", "");
 	if (rc < 0)
 		return e->code;
 	if (rc == 1) {

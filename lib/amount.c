@@ -4,31 +4,9 @@
 #include <string.h>
 
 #include "gridset.h"
+#include "internal.h"
 
 /* Longest stretch of user input quoted in a message. */
-#define QUOTE_MAX 40
-#define QUOTE_BUF (QUOTE_MAX + 8)
-
-/* Copy s into buf (size n, QUOTE_BUF) for quoting in a message: cut with
- * "..." after QUOTE_MAX bytes (on a UTF-8 character boundary), control
- * bytes shown as '?'; return buf. */
-static const char *quote(const char *s, char *buf, size_t n)
-{
-	size_t i, j = 0;
-
-	for (i = 0; s[i] != '\0'; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if ((i >= QUOTE_MAX && (c & 0xc0) != 0x80) || j + 4 >= n) {
-			memcpy(buf + j, "...", 3);
-			j += 3;
-			break;
-		}
-		buf[j++] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
-	}
-	buf[j] = '\0';
-	return buf;
-}
 
 /* Store a + b in *r and return 0, or return -1 if it overflows. */
 int gs_add(int64_t a, int64_t b, int64_t *r)
@@ -177,7 +155,7 @@ int gs_decimal_parse(const char *s, int decimals, int allow_negative,
 	if (s == NULL || s[0] == '\0')
 		return gs_fail(e, GS_EINPUT, "'' is not a number");
 	r = parse_number(s, strlen(s), decimals, allow_negative, 0, &v);
-	quote(s, q, sizeof q);
+	gs_quote(s, q, sizeof q);
 	switch (r) {
 	case P_OK:
 		*out = v;
@@ -240,7 +218,7 @@ static int parse_unit(const char *s, const struct unit *units,
 
 	if (s == NULL)
 		s = "";
-	quote(s, q, sizeof q);
+	gs_quote(s, q, sizeof q);
 	len = strlen(s);
 	/* the unit starts at the first letter */
 	for (nlen = 0; nlen < len; nlen++) {

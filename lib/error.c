@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "gridset.h"
+#include "internal.h"
 
 /* Set *e (if not NULL) to code and the printf-formatted message, truncated
  * to fit e->msg (the arguments may point into e->msg), and e->item to 0
@@ -52,4 +53,25 @@ int gs_err_prefix(gs_err *e, const char *fmt, ...)
 	memcpy(e->msg + n, old, m);
 	e->msg[n + m] = '\0';
 	return e->code;
+}
+
+/* Copy s into buf (size n, QUOTE_BUF) for quoting in a message: cut with
+ * "..." after QUOTE_MAX bytes (on a UTF-8 character boundary), control
+ * bytes shown as '?'; return buf. */
+const char *gs_quote(const char *s, char *buf, size_t n)
+{
+	size_t i, j = 0;
+
+	for (i = 0; s[i] != '\0'; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if ((i >= QUOTE_MAX && (c & 0xc0) != 0x80) || j + 4 >= n) {
+			memcpy(buf + j, "...", 3);
+			j += 3;
+			break;
+		}
+		buf[j++] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
+	}
+	buf[j] = '\0';
+	return buf;
 }

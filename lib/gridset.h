@@ -178,6 +178,11 @@ int gs_exec(gs_store *s, gs_err *e, const char *sql, const char *fmt, ...);
 int gs_query_int(gs_store *s, gs_err *e, int64_t *out, const char *sql,
 		 const char *fmt, ...);
 
+/* Run a cached query and step to its first row: 1 with *st on the row
+ * (call gs_stmt_reset when done), 0 when there is none, -1 on error. */
+int gs_query_row(gs_store *s, gs_err *e, gs_stmt **st, const char *sql,
+		 const char *fmt, ...);
+
 /* ---- schema (schema.c) --------------------------------------------------- */
 
 /* Migrations: migration i (1-based) brings the schema to version i. */

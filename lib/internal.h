@@ -3,6 +3,12 @@
 #define GS_INTERNAL_H
 #include "gridset.h"
 
+#define QUOTE_MAX 40
+#define QUOTE_BUF (QUOTE_MAX + 8)
+/* Copy s into buf (size n >= QUOTE_BUF) for quoting in a message, cut
+ * with "..." after QUOTE_MAX bytes, control bytes as '?'; return buf. */
+const char *gs_quote(const char *s, char *buf, size_t n);
+
 /* Command tables of the modules (NULL-name terminated). */
 extern const struct gs_cmd gs_account_cmds[];
 extern const struct gs_cmd gs_token_cmds[];

@@ -239,14 +239,12 @@ void gs_chain_hash(const unsigned char prev[32], const char *canonical,
 
 int gs_journal_head(gs_store *s, gs_head *h, gs_err *e)
 {
-	gs_stmt *st = gs_sql(s, "SELECT seq, time, hash FROM journal "
-			     "ORDER BY seq DESC LIMIT 1", e);
+	gs_stmt *st;
 	int rc;
 
 	memset(h, 0, sizeof *h);
-	if (!st)
-		return e->code;
-	rc = gs_step(st, e);
+	rc = gs_query_row(s, e, &st, "SELECT seq, time, hash FROM journal "
+			  "ORDER BY seq DESC LIMIT 1", "");
 	if (rc < 0)
 		return e->code;
 	if (rc == 0)
@@ -359,13 +357,12 @@ done:
 static int duplicate_of(gs_store *s, json_t *tx, const struct envelope *env,
 			int64_t *seq, gs_err *e)
 {
-	gs_stmt *st = gs_sql(s, "SELECT seq, tx, sig FROM journal WHERE txid = ?", e);
+	gs_stmt *st;
 	char *canon;
 	int rc, same;
 
-	if (!st || gs_bind(st, e, "t", env->id))
-		return -1;
-	rc = gs_step(st, e);
+	rc = gs_query_row(s, e, &st, "SELECT seq, tx, sig FROM journal WHERE txid = ?",
+			  "t", env->id);
 	if (rc <= 0)
 		return rc;
 	*seq = gs_col_int(st, 0);

@@ -4,34 +4,12 @@
 #include <string.h>
 
 #include "gridset.h"
+#include "internal.h"
 
 /* Longest stretch of user input quoted in a message. */
-#define QUOTE_MAX 40
-#define QUOTE_BUF (QUOTE_MAX + 8)
 /* 9999-12-31T23:59:59Z, the last instant gs_time_parse accepts. */
 #define TIME_MAX INT64_C(253402300799)
 #define DAY 86400
-
-/* Copy s into buf (size n, QUOTE_BUF) for quoting in a message: cut with
- * "..." after QUOTE_MAX bytes (on a UTF-8 character boundary), control
- * bytes shown as '?'; return buf. */
-static const char *quote(const char *s, char *buf, size_t n)
-{
-	size_t i, j = 0;
-
-	for (i = 0; s[i] != '\0'; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if ((i >= QUOTE_MAX && (c & 0xc0) != 0x80) || j + 4 >= n) {
-			memcpy(buf + j, "...", 3);
-			j += 3;
-			break;
-		}
-		buf[j++] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
-	}
-	buf[j] = '\0';
-	return buf;
-}
 
 /* Days since 1970-01-01 of the proleptic Gregorian date y-m-d (m 1..12,
  * d 1..31); Howard Hinnant's days_from_civil. */
@@ -131,7 +109,7 @@ int gs_time_parse(const char *s, int64_t *t, gs_err *e)
 
 	if (s == NULL)
 		s = "";
-	quote(s, q, sizeof q);
+	gs_quote(s, q, sizeof q);
 	if (all_digits(s)) {
 		if (parse_digits(s, TIME_MAX, &v) != 0)
 			return gs_fail(e, GS_EINPUT,
@@ -216,7 +194,7 @@ int gs_slot_parse(const char *s, int64_t slot_seconds, int64_t *slot,
 			       (long long)slot_seconds);
 	if (s == NULL)
 		s = "";
-	quote(s, q, sizeof q);
+	gs_quote(s, q, sizeof q);
 	if (s[0] == '#') {
 		r = parse_digits(s + 1, INT64_MAX / slot_seconds, &n);
 		if (r == -2)

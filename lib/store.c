@@ -416,3 +416,19 @@ int gs_query_int(gs_store *s, gs_err *e, int64_t *out, const char *sql,
 	sqlite3_reset(st->st);
 	return rc;
 }
+
+int gs_query_row(gs_store *s, gs_err *e, gs_stmt **out, const char *sql,
+		 const char *fmt, ...)
+{
+	gs_stmt *st = gs_sql(s, sql, e);
+	va_list ap;
+	int rc;
+
+	*out = st;
+	if (!st)
+		return -1;
+	va_start(ap, fmt);
+	rc = vbind(st, e, fmt, ap);
+	va_end(ap);
+	return rc ? -1 : gs_step(st, e);
+}

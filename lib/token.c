@@ -215,12 +215,10 @@ int gs_token_lock(gs_store *s, int64_t seq, const char *account,
 static int lock_close(gs_store *s, int64_t seq, int64_t id, const char *state,
 		      char account[33], int64_t *amount, gs_err *e)
 {
-	gs_stmt *st = gs_sql(s, "SELECT account, amount, state FROM locks WHERE id = ?", e);
-	int rc;
+	gs_stmt *st;
+	int rc = gs_query_row(s, e, &st, "SELECT account, amount, state FROM locks "
+			      "WHERE id = ?", "i", id);
 
-	if (!st || gs_bind(st, e, "i", id))
-		return e->code;
-	rc = gs_step(st, e);
 	if (rc < 0)
 		return e->code;
 	if (rc == 0)
@@ -289,8 +287,9 @@ static int one_unlock(gs_ctx *c, json_t *args, gs_err *e)
 	if (gs_json_only(args, fields, e) ||
 	    gs_json_int(args, "lock", 1, INT64_MAX, 0, &id, e))
 		return e->code;
-	st = gs_sql(c->store, "SELECT account, manual FROM locks WHERE id = ?", e);
-	if (!st || gs_bind(st, e, "i", id) || (rc = gs_step(st, e)) < 0)
+	rc = gs_query_row(c->store, e, &st, "SELECT account, manual FROM locks "
+			  "WHERE id = ?", "i", id);
+	if (rc < 0)
 		return e->code;
 	if (rc == 0)
 		return gs_fail(e, GS_EINPUT, "unknown lock %lld", (long long)id);
@@ -371,12 +370,9 @@ int gs_balance_records(gs_store *s, const char *account, json_t *out,
 
 int gs_supply_record(gs_store *s, json_t *out, gs_err *e)
 {
-	gs_stmt *st = gs_sql(s, "SELECT minted, burned FROM supply", e);
-	int rc;
+	gs_stmt *st;
+	int rc = gs_query_row(s, e, &st, "SELECT minted, burned FROM supply", "");
 
-	if (!st)
-		return e->code;
-	rc = gs_step(st, e);
 	if (rc < 0)
 		return e->code;
 	if (rc == 0)

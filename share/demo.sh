@@ -4,8 +4,8 @@
 # balances). The state is left in ./demo/ for a look around.
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
-"$src/share/setup.sh" "$src"
-export PATH="$src/bin:$PATH"
+"$src/share/setup.sh" "$src/build"
+export PATH="$src/build/bin:$PATH"
 work=${DEMO_DIR:-$PWD/demo}
 rm -rf "$work"
 mkdir -p "$work"

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # setup.sh - install missing build dependencies (Debian), bootstrap, configure, build.
-# Usage: share/setup.sh [BUILD_DIR [CONFIGURE_ARGS...]]  (default build dir: the source tree)
+# Usage: share/setup.sh [BUILD_DIR [CONFIGURE_ARGS...]]  (default build dir: build/)
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
-build=${1:-$src}
+build=${1:-$src/build}
 shift || true
 
 pkgs="autoconf automake libtool pkg-config make gcc libsqlite3-dev libsodium-dev
