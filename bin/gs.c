@@ -420,17 +420,6 @@ static int cmd_params(struct gs_cli *c, int argc, char **argv)
 
 /* ---- submit ---- */
 
-/* Print a receipt; error NULL for success. */
-static void receipt(struct gs_cli *c, json_t *id, const char *status,
-		    int64_t seq, const char *error)
-{
-	json_t *r = json_pack("{s:s,s:O,s:s,s:s?}", "type", "receipt", "id",
-			      id ? id : json_null(), "status", status, "error", error);
-	if (seq > 0)
-		json_object_set_new(r, "seq", json_integer(seq));
-	gs_cli_print(c, r);
-}
-
 /* Apply one signed tx line; print its receipt; return its exit code. */
 static int submit_one(struct gs_cli *c, json_t *tx, int64_t max_skew)
 {
@@ -438,7 +427,6 @@ static int submit_one(struct gs_cli *c, json_t *tx, int64_t max_skew)
 	json_int_t t = json_integer_value(json_object_get(tx, "time"));
 	int64_t seq = 0;
 	int status;
-	char msg[600];
 	gs_err e;
 
 	if (!json_is_string(id))
@@ -447,15 +435,12 @@ static int submit_one(struct gs_cli *c, json_t *tx, int64_t max_skew)
 		gs_fail(&e, GS_EREFUSED, "tx time is %lld s ahead of this clock",
 			(long long)(t - c->now));
 	} else if (gs_tx_apply(c->store, tx, &status, NULL, &seq, &e) == GS_OK) {
-		receipt(c, id, status == GS_DUPLICATE ? "duplicate" : "applied", seq,
-			NULL);
+		gs_cli_print(c, gs_receipt(id, status, seq, &e));
 		return GS_OK;
 	}
 	if (e.item > 0)
-		snprintf(msg, sizeof msg, "item %ld: %s", e.item, e.msg);
-	else
-		snprintf(msg, sizeof msg, "%s", e.msg);
-	receipt(c, id, "rejected", 0, msg);
+		gs_err_prefix(&e, "item %ld: ", e.item);
+	gs_cli_print(c, gs_receipt(id, -1, 0, &e));
 	return e.code;
 }
 
@@ -483,7 +468,7 @@ static int cmd_submit(struct gs_cli *c, int argc, char **argv)
 	r = gs_ndjson_open(stdin, MAX_TX_LINE);
 	while ((rc = gs_ndjson_next(r, &tx, &line, &e)) != 0) {
 		if (rc != 1) {
-			receipt(c, NULL, "rejected", 0, e.msg);
+			gs_cli_print(c, gs_receipt(NULL, -1, 0, &e));
 			rc = e.code;
 		} else {
 			rc = submit_one(c, tx, max_skew);

@@ -305,6 +305,22 @@ void gs_cli_print_all(struct gs_cli *c, json_t *recs)
 	json_decref(recs);
 }
 
+json_t *gs_receipt(json_t *id, int status, int64_t seq, const gs_err *e)
+{
+	static const char *const names[] = { "applied", "duplicate", "duplicate" };
+	json_t *r = json_pack("{s:s,s:O,s:s,s:n}", "type", "receipt", "id",
+			      id ? id : json_null(), "status",
+			      status < 0 ? "rejected" : names[status], "error");
+
+	if (status < 0)
+		json_object_set_new(r, "error", json_string(e->msg));
+	if (status == GS_UNCHANGED)
+		json_object_set_new(r, "notice", json_string(e->msg));
+	if (seq > 0)
+		json_object_set_new(r, "seq", json_integer(seq));
+	return r;
+}
+
 int gs_cli_tx(struct gs_cli *c, const char *cmd, json_t *args)
 {
 	char idbuf[33];
@@ -336,10 +352,9 @@ int gs_cli_tx(struct gs_cli *c, const char *cmd, json_t *args)
 		gs_cli_notice(c, "duplicate tx '%s': already applied as #%lld",
 			      json_string_value(json_object_get(tx, "id")),
 			      (long long)seq);
-	gs_cli_print(c, json_pack("{s:s,s:O,s:s,s:n,s:I}", "type", "receipt", "id",
-				  json_object_get(tx, "id"), "status",
-				  status == GS_DUPLICATE ? "duplicate" : "applied",
-				  "error", "seq", (json_int_t)seq));
+	else if (status == GS_UNCHANGED)
+		gs_cli_notice(c, "%s: nothing to do", e.msg);
+	gs_cli_print(c, gs_receipt(json_object_get(tx, "id"), status, seq, &e));
 	if (recs)
 		gs_cli_print_all(c, recs);
 	json_decref(tx);

@@ -82,6 +82,10 @@ int gs_cli_batch(struct gs_cli *c, const char *cmd);
 /* After option parsing: is this a batch call (no positional arguments
  * and stdin not a terminal, or the single argument "-")? */
 int gs_cli_is_batch(int argc, char **argv);
+/* A receipt record for a tx id: status GS_APPLIED, GS_DUPLICATE,
+ * GS_UNCHANGED (shown as "duplicate" with a "notice"), or -1 for
+ * "rejected" with e->msg as the error. */
+json_t *gs_receipt(json_t *id, int status, int64_t seq, const gs_err *e);
 /* Output one record (steals rec). */
 void gs_cli_print(struct gs_cli *c, json_t *rec);
 /* Print every record of array recs (steals recs). */

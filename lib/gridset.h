@@ -298,12 +298,18 @@ int gs_tx_verify_sig(json_t *tx, const unsigned char pk[GS_PK_BYTES],
 /* A random 128-bit id as 32 hex digits. */
 void gs_tx_random_id(char buf[33]);
 
-enum { GS_APPLIED = 0, GS_DUPLICATE = 1 };
+enum { GS_APPLIED = 0, GS_DUPLICATE = 1, GS_UNCHANGED = 2 };
+/* Returned by a command whose request is already fulfilled (unlocking a
+ * released lock, clearing a cleared slot): e->msg says so, the tx is
+ * rolled back and not journaled, and gs_tx_apply reports GS_UNCHANGED. */
+#define GS_EALREADY 3
 
 /* Apply one signed tx in its own write transaction: refuse a duplicate id
  * (returns GS_OK with *status = GS_DUPLICATE, nothing changed), verify the
  * signature and the actor's role, run the command, append the journal row,
  * commit. On any error everything is rolled back and the code returned.
+ * A command that finds its work already done gives *status = GS_UNCHANGED
+ * (GS_OK returned, the notice in e->msg, nothing changed).
  * On success *out (if not NULL) receives the command's records (new ref)
  * and *seq the journal seq. */
 int gs_tx_apply(gs_store *s, json_t *tx, int *status, json_t **out,

@@ -27,7 +27,8 @@ int gs_role_revoke(gs_ctx *c, json_t *args, gs_err *e);
  * args itself as the single item. Sets *n. */
 json_t *gs_args_item(json_t *args, size_t i, size_t *n);
 /* Run fn on every item of args in order; the first failure is marked
- * with its item and returned. */
+ * with its item and returned. Items already done (GS_EALREADY) are
+ * skipped; when all are, GS_EALREADY is returned. */
 int gs_each_item(gs_ctx *c, json_t *args, gs_apply_fn fn, gs_err *e);
 /* Mark e as about item i when args hold several items; return e->code. */
 int gs_item_fail(json_t *args, size_t i, gs_err *e);

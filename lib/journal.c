@@ -57,12 +57,16 @@ int gs_items_check(json_t *args, gs_err *e)
 
 int gs_each_item(gs_ctx *c, json_t *args, gs_apply_fn fn, gs_err *e)
 {
-	size_t n = 1;
+	size_t n = 1, done = 0;
 
-	for (size_t i = 0; i < n; i++)
-		if (fn(c, gs_args_item(args, i, &n), e))
+	for (size_t i = 0; i < n; i++) {
+		int rc = fn(c, gs_args_item(args, i, &n), e);
+		if (rc == GS_EALREADY)
+			done++;
+		else if (rc)
 			return gs_item_fail(args, i, e);
-	return GS_OK;
+	}
+	return done == n ? GS_EALREADY : GS_OK;
 }
 
 int gs_item_fail(json_t *args, size_t i, gs_err *e)
@@ -404,7 +408,16 @@ int gs_tx_apply(gs_store *s, json_t *tx, int *status, json_t **out,
 		return GS_OK;
 	}
 	records = json_array();
-	if (tx_run(s, tx, &env, records, seq, e) || gs_store_commit(s, e)) {
+	rc = tx_run(s, tx, &env, records, seq, e);
+	if (rc == GS_EALREADY) {
+		gs_store_rollback(s);
+		json_decref(records);
+		*status = GS_UNCHANGED;
+		*seq = 0;
+		e->code = GS_OK;
+		return GS_OK;
+	}
+	if (rc || gs_store_commit(s, e)) {
 		gs_store_rollback(s);
 		json_decref(records);
 		return e->code;

@@ -282,19 +282,20 @@ static int one_unlock(gs_ctx *c, json_t *args, gs_err *e)
 	int64_t id, manual;
 	char owner[33] = "";
 	gs_stmt *st;
-	int rc;
+	int rc, released;
 
 	if (gs_json_only(args, fields, e) ||
 	    gs_json_int(args, "lock", 1, INT64_MAX, 0, &id, e))
 		return e->code;
-	rc = gs_query_row(c->store, e, &st, "SELECT account, manual FROM locks "
-			  "WHERE id = ?", "i", id);
+	rc = gs_query_row(c->store, e, &st, "SELECT account, manual, state "
+			  "FROM locks WHERE id = ?", "i", id);
 	if (rc < 0)
 		return e->code;
 	if (rc == 0)
 		return gs_fail(e, GS_EINPUT, "unknown lock %lld", (long long)id);
 	snprintf(owner, sizeof owner, "%s", gs_col_text(st, 0));
 	manual = gs_col_int(st, 1);
+	released = strcmp(gs_col_text(st, 2), "released") == 0;
 	gs_stmt_reset(st);
 	if (strcmp(owner, c->actor) != 0)
 		return gs_fail(e, GS_EPERM, "lock %lld belongs to '%s'", (long long)id,
@@ -302,6 +303,9 @@ static int one_unlock(gs_ctx *c, json_t *args, gs_err *e)
 	if (!manual)
 		return gs_fail(e, GS_EPERM, "lock %lld is held by the protocol and is "
 			       "released by it", (long long)id);
+	if (released)
+		return gs_fail(e, GS_EALREADY, "lock %lld is already released",
+			       (long long)id);
 	if (gs_token_release(c->store, c->seq, id, e))
 		return e->code;
 	return gs_lock_records(c->store, NULL, id, c->out, e);
