@@ -33,6 +33,20 @@ static int print_query(struct gs_cli *c, int rc, json_t *recs, gs_err *e)
 
 /* ---- init ---- */
 
+/* Close and delete a state file that init created but could not fill. */
+static void remove_state(struct gs_cli *c, const char *path)
+{
+	char aux[4200];
+
+	gs_store_close(c->store);
+	c->store = NULL;
+	unlink(path);
+	snprintf(aux, sizeof aux, "%s-wal", path);
+	unlink(aux);
+	snprintf(aux, sizeof aux, "%s-shm", path);
+	unlink(aux);
+}
+
 static int cmd_init(struct gs_cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -73,17 +87,24 @@ static int cmd_init(struct gs_cli *c, int argc, char **argv)
 		gs_cli_notice(c, "'%s' already holds a state (genesis exists)", path);
 		return GS_EREFUSED;
 	}
+	if (c->sign_only)
+		return gs_cli_usage(c, "init applies its genesis; --sign-only is not "
+				    "supported");
 	gs_key k;
 	if (gs_cli_signer(c, &k, &e))
 		return FAIL(c, &e);
 	json_t *args = gs_genesis_args(&k, (int)decimals, symbol, slot);
 	gs_key_wipe(&k);
-	if (!c->store && gs_store_open(path, GS_OPEN_CREATE, &c->store, &e)) {
+	int created = !c->store;
+	if (created && gs_store_open(path, GS_OPEN_CREATE, &c->store, &e)) {
 		json_decref(args);
 		return FAIL(c, &e);
 	}
 	c->cfg.decimals = (int)decimals;
-	return gs_cli_tx(c, "genesis", args);
+	int rc = gs_cli_tx(c, "genesis", args);
+	if (rc && created)
+		remove_state(c, path);	/* leave no state without a genesis */
+	return rc;
 }
 
 /* ---- key ---- */

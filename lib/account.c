@@ -158,9 +158,15 @@ static int apply_register(gs_ctx *c, json_t *args, gs_err *e)
 	    gs_json_str(args, "pubkey", 64, 0, &pk64, e))
 		return e->code;
 	rc = gs_account_exists(c->store, c->actor, e);
-	if (rc == GS_OK)
-		return gs_fail(e, GS_EREFUSED, "account '%s' is already registered",
-			       c->actor);
+	if (rc == GS_OK) {
+		unsigned char pk[GS_PK_BYTES], mine[GS_PK_BYTES];
+		int same = gs_account_pubkey(c->store, c->actor, pk, e) == 1 &&
+			   gs_unb64(pk64, mine, sizeof mine) == 0 &&
+			   memcmp(pk, mine, sizeof pk) == 0;
+		return gs_fail(e, same ? GS_EALREADY : GS_EREFUSED,
+			       "account '%s' is already registered%s", c->actor,
+			       same ? "" : " with another key");
+	}
 	if (rc != GS_EINPUT || account_add(c->store, c->actor, pk64, c->time, e))
 		return e->code;
 	return gs_account_record(c->store, c->actor, c->out, e);
@@ -204,7 +210,7 @@ int gs_role_grant(gs_ctx *c, json_t *args, gs_err *e)
 		return gs_fail(e, GS_EREFUSED, "system account '%s' cannot hold roles",
 			       account);
 	if (gs_has_role(c->store, account, role, e) == 1)
-		return gs_fail(e, GS_EREFUSED, "'%s' already has role '%s'",
+		return gs_fail(e, GS_EALREADY, "'%s' already has role '%s'",
 			       account, role);
 	if (gs_exec(c->store, e, "INSERT INTO roles (account, role) VALUES (?, ?)",
 		    "tt", account, role))
@@ -223,20 +229,37 @@ int gs_role_revoke(gs_ctx *c, json_t *args, gs_err *e)
 		    "tt", account, role))
 		return e->code;
 	if (gs_store_changes(c->store) == 0)
-		return gs_fail(e, GS_EREFUSED, "'%s' does not have role '%s'",
+		return gs_fail(e, GS_EALREADY, "'%s' does not have role '%s'",
 			       account, role);
 	role_record(c, role, account, 0);
+	return GS_OK;
+}
+
+/* Refuse role changes that touch the admin role itself. */
+static int not_admin_role(json_t *args, const char *why, gs_err *e)
+{
+	json_t *r = json_object_get(args, "role");
+
+	if (json_is_string(r) && strcmp(json_string_value(r), "admin") == 0)
+		return gs_fail(e, GS_EPERM, "the admin role %s", why);
 	return GS_OK;
 }
 
 /* admin.grant: the admin grants a role (never admin itself). */
 static int apply_grant(gs_ctx *c, json_t *args, gs_err *e)
 {
-	json_t *r = json_object_get(args, "role");
-
-	if (json_is_string(r) && strcmp(json_string_value(r), "admin") == 0)
-		return gs_fail(e, GS_EPERM, "the admin role cannot be granted");
+	if (not_admin_role(args, "cannot be granted", e))
+		return e->code;
 	return gs_role_grant(c, args, e);
+}
+
+/* admin.revoke: the admin revokes a role (the admin role only goes by
+ * renouncing). */
+static int apply_revoke(gs_ctx *c, json_t *args, gs_err *e)
+{
+	if (not_admin_role(args, "is given up with 'gs admin renounce'", e))
+		return e->code;
+	return gs_role_revoke(c, args, e);
 }
 
 /* admin.renounce {}: hand governance over to the DAO for good. */
@@ -244,8 +267,17 @@ static int apply_renounce(gs_ctx *c, json_t *args, gs_err *e)
 {
 	static const char *const fields[] = { NULL };
 
-	if (gs_json_only(args, fields, e) ||
-	    gs_exec(c->store, e, "DELETE FROM roles WHERE role = 'admin'", "") ||
+	int rc;
+
+	if (gs_json_only(args, fields, e))
+		return e->code;
+	if ((rc = gs_renounced(c->store, e)) != 0)
+		return rc < 0 ? e->code : gs_fail(e, GS_EALREADY,
+						  "the admin has already renounced");
+	if ((rc = gs_has_role(c->store, c->actor, "admin", e)) != 1)
+		return rc < 0 ? e->code : gs_fail(e, GS_EPERM,
+						  "'%s' lacks role 'admin'", c->actor);
+	if (gs_exec(c->store, e, "DELETE FROM roles WHERE role = 'admin'", "") ||
 	    gs_exec(c->store, e, "UPDATE meta SET value = '1' WHERE key = 'renounced'",
 		    ""))
 		return e->code;
@@ -258,8 +290,8 @@ const struct gs_cmd gs_account_cmds[] = {
 	{ "genesis", NULL, apply_genesis },
 	{ "account.register", NULL, apply_register },
 	{ "admin.grant", "admin", apply_grant },
-	{ "admin.revoke", "admin", gs_role_revoke },
-	{ "admin.renounce", "admin", apply_renounce },
+	{ "admin.revoke", "admin", apply_revoke },
+	{ "admin.renounce", NULL, apply_renounce },
 	{ NULL, NULL, NULL },
 };
 

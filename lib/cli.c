@@ -51,8 +51,8 @@ static void usage_to(struct gs_cli *c, FILE *f, const struct gs_cli_cmd *cmds)
 	fprintf(f, "usage: %s COMMAND [options] [args]\n\ncommands:\n", c->prog);
 	for (const struct gs_cli_cmd *k = cmds; k && k->name; k++)
 		fprintf(f, "  %s %s\n", c->prog, k->usage);
-	fprintf(f, "\nRun '%s COMMAND --help' for one command; see %s(1).\n",
-		c->prog, c->prog);
+	fprintf(f, "\nRun '%s COMMAND --help' for one command; see %.*s(1).\n",
+		c->prog, (int)strcspn(c->prog, " "), c->prog);
 }
 
 int gs_cli_usage(struct gs_cli *c, const char *fmt, ...)
@@ -119,14 +119,23 @@ int gs_cli_opt(struct gs_cli *c, int argc, char **argv,
 		optind = 0;	/* full re-initialisation of GNU getopt */
 		c->optinit = 1;
 	}
+	opterr = 0;	/* diagnostics below carry the program's name */
 	for (;;) {
-		ch = getopt_long(argc, argv, "h", c->opts, NULL);
+		ch = getopt_long(argc, argv, ":h", c->opts, NULL);
 		if (ch == 'h' || ch == OPT_HELP) {
 			usage_to(c, stdout, NULL);
 			exit(0);
 		}
 		if (ch == '?' || ch == ':') {
-			gs_cli_usage(c, NULL);
+			const char *arg = argv[optind - 1];
+			if (ch == ':')
+				gs_cli_usage(c, "option '%s' needs a value", arg);
+			else if (optopt >= '0' && optopt <= '9')
+				gs_cli_usage(c, "put -- before a negative value");
+			else if (optopt)
+				gs_cli_usage(c, "unknown option '-%c'", optopt);
+			else
+				gs_cli_usage(c, "unknown option '%s'", arg);
 			return '?';
 		}
 		if (ch < OPT_DB)

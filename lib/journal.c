@@ -47,11 +47,14 @@ int gs_items_check(json_t *args, gs_err *e)
 		return gs_fail(e, GS_EINPUT,
 			       "field \"items\": must be an array of 1 to %d objects",
 			       MAX_ITEMS);
-	for (size_t i = 0; i < json_array_size(items); i++)
-		if (!json_is_object(json_array_get(items, i))) {
+	for (size_t i = 0; i < json_array_size(items); i++) {
+		json_t *it = json_array_get(items, i);
+		if (!json_is_object(it))
 			gs_fail(e, GS_EINPUT, "must be a JSON object");
-			return gs_item_fail(args, i, e);
-		}
+		else if (gs_json_no_reals(it, e) == GS_OK)
+			continue;
+		return gs_item_fail(args, i, e);
+	}
 	return GS_OK;
 }
 
@@ -187,7 +190,8 @@ static int envelope_parse(json_t *tx, struct envelope *env, gs_err *e)
 	env->args = json_object_get(tx, "args");
 	if (!json_is_object(env->args))
 		return gs_fail(e, GS_EINPUT, "field \"args\": must be an object");
-	if (gs_json_no_reals(env->args, e))
+	if (!json_object_get(env->args, "items") &&
+	    gs_json_no_reals(env->args, e))
 		return e->code;
 	if (gs_unb64(env->sig64, env->sig, GS_SIG_BYTES))
 		return gs_fail(e, GS_EINPUT, "field \"sig\": not a base64 signature");
@@ -355,25 +359,27 @@ done:
 	return e->code;
 }
 
-/* Is env's id in the journal? 1 (with *seq) if the same tx was applied,
- * 0 if the id is new, -1 with e set on error or when the id was used by a
+/* Is env's id in the journal? 1 (with *seq) if a tx with the same actor,
+ * command and args was applied under it (a retry, whatever its time), 0
+ * if the id is new, -1 with e set on error or when the id was used by a
  * different tx (GS_EREFUSED). */
 static int duplicate_of(gs_store *s, json_t *tx, const struct envelope *env,
 			int64_t *seq, gs_err *e)
 {
 	gs_stmt *st;
-	char *canon;
+	json_t *prev;
 	int rc, same;
 
-	rc = gs_query_row(s, e, &st, "SELECT seq, tx, sig FROM journal WHERE txid = ?",
+	rc = gs_query_row(s, e, &st, "SELECT seq, tx FROM journal WHERE txid = ?",
 			  "t", env->id);
 	if (rc <= 0)
 		return rc;
 	*seq = gs_col_int(st, 0);
-	canon = canonical_unsigned(tx);
-	same = canon && strcmp(canon, gs_col_text(st, 1)) == 0 &&
-	       strcmp(env->sig64, gs_col_text(st, 2)) == 0;
-	free(canon);
+	prev = json_loads(gs_col_text(st, 1), 0, NULL);
+	same = prev && json_equal(json_object_get(prev, "actor"), json_object_get(tx, "actor")) &&
+	       json_equal(json_object_get(prev, "cmd"), json_object_get(tx, "cmd")) &&
+	       json_equal(json_object_get(prev, "args"), env->args);
+	json_decref(prev);
 	gs_stmt_reset(st);
 	if (same)
 		return 1;

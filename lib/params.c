@@ -43,13 +43,15 @@ const struct gs_param_def *gs_param_find(const char *name)
 }
 
 /* A micro-credit value v in base units of a token with decimals:
- * exact when decimals >= 6, truncated toward zero below. */
+ * exact when decimals >= 6 (saturating at the int64 range), truncated
+ * toward zero below. */
 int64_t gs_param_scale(const struct gs_param_def *p, int64_t v, int decimals)
 {
 	if (p->unit != GS_UNIT_AMOUNT && p->unit != GS_UNIT_PRICE)
 		return v;
 	for (int d = 6; d < decimals; d++)
-		v = (v > INT64_MAX / 10 || v < INT64_MIN / 10) ? v : v * 10;
+		v = v > INT64_MAX / 10 ? INT64_MAX : v < INT64_MIN / 10 ? INT64_MIN
+								      : v * 10;
 	for (int d = decimals; d < 6; d++)
 		v /= 10;
 	return v;

@@ -91,7 +91,9 @@ static int check_row(gs_store *s, gs_stmt *st, gs_head *prev,
 	json_decref(tx);
 	prev->seq = seq;
 	prev->time = time;
-	memcpy(prev->hash, hash, 32);
+	/* chain on the stored hash, so one altered row is reported once */
+	if (sodium_hex2bin(prev->hash, 32, gs_col_text(st, 6), 64, NULL, NULL, NULL))
+		memcpy(prev->hash, hash, 32);
 	return bad;
 }
 
