@@ -130,12 +130,14 @@ int gs_cli_opt(struct gs_cli *c, int argc, char **argv,
 			const char *arg = argv[optind - 1];
 			if (ch == ':')
 				gs_cli_usage(c, "option '%s' needs a value", arg);
+			else if (strncmp(arg, "--", 2) == 0)
+				gs_cli_usage(c, optopt ? "option '%.*s' takes no value"
+					     : "unknown option '%.*s'",
+					     (int)strcspn(arg, "="), arg);
 			else if (optopt >= '0' && optopt <= '9')
 				gs_cli_usage(c, "put -- before a negative value");
-			else if (optopt)
-				gs_cli_usage(c, "unknown option '-%c'", optopt);
 			else
-				gs_cli_usage(c, "unknown option '%s'", arg);
+				gs_cli_usage(c, "unknown option '-%c'", optopt);
 			return '?';
 		}
 		if (ch < OPT_DB)

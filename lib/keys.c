@@ -153,7 +153,8 @@ static int key_parse(const char *path, const char *text, gs_key *out,
 		     gs_err *e)
 {
 	char name[33], pk64[64], sk64[128];
-	unsigned char check[GS_PK_BYTES];
+	unsigned char check[GS_PK_BYTES], seed[crypto_sign_SEEDBYTES];
+	unsigned char sk[GS_SK_BYTES];
 	int rc = GS_OK;
 
 	if (strncmp(text, KEY_MAGIC "\n", sizeof KEY_MAGIC) != 0 ||
@@ -163,13 +164,17 @@ static int key_parse(const char *path, const char *text, gs_key *out,
 	    !gs_name_valid(name) || gs_unb64(pk64, out->pk, GS_PK_BYTES) ||
 	    gs_unb64(sk64, out->sk, GS_SK_BYTES))
 		rc = gs_fail(e, GS_EINPUT, "'%s' is not a gridset key file", path);
-	else if (crypto_sign_ed25519_sk_to_pk(check, out->sk) != 0 ||
-		 memcmp(check, out->pk, GS_PK_BYTES) != 0)
+	else if (crypto_sign_ed25519_sk_to_seed(seed, out->sk) != 0 ||
+		 crypto_sign_seed_keypair(check, sk, seed) != 0 ||
+		 memcmp(check, out->pk, GS_PK_BYTES) != 0 ||
+		 sodium_memcmp(sk, out->sk, GS_SK_BYTES) != 0)
 		rc = gs_fail(e, GS_EINPUT, "key file '%s': public and secret key do not match",
 			     path);
 	else
 		snprintf(out->name, sizeof out->name, "%s", name);
 	sodium_memzero(sk64, sizeof sk64);
+	sodium_memzero(seed, sizeof seed);
+	sodium_memzero(sk, sizeof sk);
 	return rc;
 }
 

@@ -63,6 +63,8 @@ static int credit(gs_store *s, const char *account, int64_t amount,
 int gs_token_move(gs_store *s, const char *from, const char *to,
 		  int64_t amount, gs_err *e)
 {
+	if (amount < 0)
+		return gs_fail(e, GS_EINTERNAL, "negative token move");
 	if (amount == 0)
 		return gs_account_exists(s, to, e);
 	if (debit(s, from, amount, e) || credit(s, to, amount, e))
@@ -127,8 +129,9 @@ static int one_burn(gs_ctx *c, json_t *args, gs_err *e)
 		       amount);
 }
 
-/* token.transfer {to, amount} | {items:[...]}: the sender's total is
- * debited once, so one short balance refuses the whole batch. */
+/* token.transfer {to, amount} | {items:[...]}: the items are checked,
+ * the sender's total debited once (one short balance refuses the whole
+ * batch), then each recipient credited. */
 static int apply_transfer(gs_ctx *c, json_t *args, gs_err *e)
 {
 	int64_t total = 0, amount;
@@ -137,13 +140,19 @@ static int apply_transfer(gs_ctx *c, json_t *args, gs_err *e)
 
 	for (size_t i = 0; i < n; i++) {
 		json_t *item = gs_args_item(args, i, &n);
-		if (to_amount(item, &to, &amount, e) || check_destination(to, e) ||
-		    credit(c->store, to, amount, e))
+		if (to_amount(item, &to, &amount, e) || check_destination(to, e))
 			return gs_item_fail(args, i, e);
 		if (gs_add(total, amount, &total))
 			return gs_fail(e, GS_EINPUT, "batch total overflows");
 	}
-	return debit(c->store, c->actor, total, e);
+	if (debit(c->store, c->actor, total, e))
+		return e->code;
+	for (size_t i = 0; i < n; i++) {
+		json_t *item = gs_args_item(args, i, &n);
+		if (to_amount(item, &to, &amount, e) || credit(c->store, to, amount, e))
+			return gs_item_fail(args, i, e);
+	}
+	return GS_OK;
 }
 
 /* token.approve {spender, amount}: set the spender's allowance. */

@@ -17,6 +17,19 @@ int th_run(Suite *s)
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
+/* Paths handed out by th_tmpdb, removed (with -wal, -shm) at exit. */
+static char *tmp_paths[512];
+static int ntmp;
+
+static void tmp_cleanup(void)
+{
+	for (int i = 0; i < ntmp; i++) {
+		th_unlink(tmp_paths[i]);
+		free(tmp_paths[i]);
+	}
+	ntmp = 0;
+}
+
 char *th_tmpdb(void)
 {
 	static int n;
@@ -26,6 +39,10 @@ char *th_tmpdb(void)
 	snprintf(p, 256, "%s/gs-unit-%ld-%d.db", dir && *dir ? dir : "/tmp",
 		 (long)getpid(), n++);
 	unlink(p);
+	if (ntmp == 0)
+		atexit(tmp_cleanup);
+	if (ntmp < (int)(sizeof tmp_paths / sizeof tmp_paths[0]))
+		tmp_paths[ntmp++] = strdup(p);
 	return p;
 }
 
@@ -77,4 +94,135 @@ void th_account(gs_store *s, const char *name, gs_key *k)
 	gs_b64(k->pk, GS_PK_BYTES, pk64, sizeof pk64);
 	ck_assert_msg(th_apply(s, k, "account.register", json_pack("{s:s}", "pubkey", pk64),
 			       1795600800, NULL, &e) == GS_OK, "register %s: %s", name, e.msg);
+}
+
+/* ---- added for the store/journal/token/... tests ---- */
+
+void th_key(const char *name, gs_key *k)
+{
+	unsigned char seed[crypto_sign_SEEDBYTES];
+
+	ck_assert_int_eq(sodium_init() >= 0, 1);
+	memset(k, 0, sizeof *k);
+	snprintf(k->name, sizeof k->name, "%s", name);
+	crypto_generichash(seed, sizeof seed, (const unsigned char *)name,
+			   strlen(name), NULL, 0);
+	crypto_sign_seed_keypair(k->pk, k->sk, seed);
+}
+
+gs_store *th_genesis_with(const char *path, const gs_key *admin, int decimals,
+			  const char *symbol, int64_t slot_seconds)
+{
+	char *tmp = path ? NULL : th_tmpdb();
+	gs_store *s;
+	gs_err e;
+
+	ck_assert_int_eq(sodium_init() >= 0, 1);
+	ck_assert_msg(gs_store_open(path ? path : tmp, GS_OPEN_CREATE, &s, &e) == GS_OK,
+		      "open: %s", e.msg);
+	free(tmp);
+	ck_assert_msg(th_apply(s, admin, "genesis",
+			       gs_genesis_args(admin, decimals, symbol, slot_seconds),
+			       TH_T0, NULL, &e) == GS_OK, "genesis: %s", e.msg);
+	return s;
+}
+
+void th_register(gs_store *s, const gs_key *k)
+{
+	char pk64[64];
+	gs_err e;
+
+	gs_b64(k->pk, GS_PK_BYTES, pk64, sizeof pk64);
+	ck_assert_msg(th_apply(s, k, "account.register", json_pack("{s:s}", "pubkey", pk64),
+			       TH_T0, NULL, &e) == GS_OK, "register %s: %s", k->name, e.msg);
+}
+
+int th_apply_id(gs_store *s, const gs_key *k, const char *id, const char *cmd,
+		json_t *args, int64_t time, int *status, int64_t *seq,
+		json_t **out, gs_err *e)
+{
+	json_t *tx = gs_tx_new(id, cmd, k->name, time, args);
+	int st = -1, rc;
+
+	rc = gs_tx_sign(tx, k, e);
+	if (rc == GS_OK)
+		rc = gs_tx_apply(s, tx, &st, out, seq, e);
+	if (status)
+		*status = st;
+	json_decref(tx);
+	return rc;
+}
+
+int th_apply_status(gs_store *s, const gs_key *k, const char *cmd,
+		    json_t *args, int64_t time, int *status, json_t **out,
+		    gs_err *e)
+{
+	char id[33];
+
+	gs_tx_random_id(id);
+	return th_apply_id(s, k, id, cmd, args, time, status, NULL, out, e);
+}
+
+void th_balance(gs_store *s, const char *account, int64_t *avail,
+		int64_t *locked)
+{
+	gs_err e;
+
+	ck_assert_msg(gs_query_int(s, &e, avail, "SELECT available FROM balances "
+				   "WHERE account = ?", "t", account) == 1,
+		      "no balance for %s", account);
+	ck_assert_msg(gs_query_int(s, &e, locked, "SELECT locked FROM balances "
+				   "WHERE account = ?", "t", account) == 1,
+		      "no balance for %s", account);
+}
+
+int64_t th_journal_rows(gs_store *s)
+{
+	int64_t n = -1;
+	gs_err e;
+
+	ck_assert_int_eq(gs_query_int(s, &e, &n, "SELECT count(*) FROM journal", ""), 1);
+	return n;
+}
+
+void th_unlink(const char *path)
+{
+	static const char *const sfx[] = { "", "-wal", "-shm", "-journal", NULL };
+	char buf[4200];
+
+	for (int i = 0; sfx[i]; i++) {
+		snprintf(buf, sizeof buf, "%s%s", path, sfx[i]);
+		unlink(buf);
+	}
+}
+
+int th_capture_begin(int fd)
+{
+	char path[] = "/tmp/gs-unit-capture-XXXXXX";
+	int tmp, saved;
+
+	fflush(fd == 1 ? stdout : stderr);
+	tmp = mkstemp(path);
+	ck_assert_int_ge(tmp, 0);
+	unlink(path);
+	saved = dup(fd);
+	ck_assert_int_ge(saved, 0);
+	ck_assert_int_eq(dup2(tmp, fd), fd);
+	close(tmp);
+	return saved;
+}
+
+char *th_capture_end(int fd, int saved)
+{
+	char *buf;
+	off_t n;
+
+	fflush(fd == 1 ? stdout : stderr);
+	n = lseek(fd, 0, SEEK_END);
+	ck_assert_int_ge(n, 0);
+	buf = calloc(1, (size_t)n + 1);
+	ck_assert_int_eq(pread(fd, buf, (size_t)n, 0), n);
+	ck_assert_int_eq(dup2(saved, fd), fd);
+	close(saved);
+	return buf;
 }

@@ -16,4 +16,34 @@ int th_apply(gs_store *s, const gs_key *k, const char *cmd, json_t *args,
 	     int64_t time, json_t **out, gs_err *e);
 /* Register a new account named name with a fresh key (no key file). */
 void th_account(gs_store *s, const char *name, gs_key *k);
+/* ---- added for the store/journal/token/... tests ---- */
+#define TH_T0 INT64_C(1795600800)	/* 2026-11-25T10:00:00Z, genesis time */
+/* A key named name derived deterministically from name (same every run). */
+void th_key(const char *name, gs_key *k);
+/* Create the state file at path (NULL: a new temp path) and apply genesis
+ * signed by admin (an existing key) at TH_T0. */
+gs_store *th_genesis_with(const char *path, const gs_key *admin, int decimals,
+			  const char *symbol, int64_t slot_seconds);
+/* Register k->name with key k (asserts success). */
+void th_register(gs_store *s, const gs_key *k);
+/* Sign and apply with a fixed tx id; *status and *seq (may be NULL). */
+int th_apply_id(gs_store *s, const gs_key *k, const char *id, const char *cmd,
+		json_t *args, int64_t time, int *status, int64_t *seq,
+		json_t **out, gs_err *e);
+/* th_apply that also reports *status (GS_APPLIED, GS_DUPLICATE,
+ * GS_UNCHANGED; -1 when not applied). */
+int th_apply_status(gs_store *s, const gs_key *k, const char *cmd,
+		    json_t *args, int64_t time, int *status, json_t **out,
+		    gs_err *e);
+/* Balance of account (asserts it exists). */
+void th_balance(gs_store *s, const char *account, int64_t *avail,
+		int64_t *locked);
+/* Number of journal rows. */
+int64_t th_journal_rows(gs_store *s);
+/* Remove path and its -wal, -shm and -journal companions. */
+void th_unlink(const char *path);
+/* Redirect fd (1 or 2) into a temp file; th_capture_end restores fd and
+ * returns what was written (malloc'd, NUL-terminated). */
+int th_capture_begin(int fd);
+char *th_capture_end(int fd, int saved);
 #endif
