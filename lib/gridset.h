@@ -397,6 +397,57 @@ int gs_allowance_record(gs_store *s, const char *owner, const char *spender,
 int gs_lock_records(gs_store *s, const char *account, int64_t id,
 		    json_t *out, gs_err *e);
 
+/* ---- panels (panel.c) ---------------------------------------------------- */
+
+/* Filter for panel listings: NULL / range bounds mean any. */
+struct gs_panel_filter {
+	const char *owner;
+	const char *status;		/* "active" | "retired" */
+	int64_t min_w, max_w;		/* capacity range, inclusive */
+};
+/* Append panel records: panel id (> 0; GS_EINPUT if unknown), or all
+ * matching f (NULL: all) when id is 0. */
+int gs_panel_records(gs_store *s, int64_t id, const struct gs_panel_filter *f,
+		     json_t *out, gs_err *e);
+/* Owner and capacity of an active panel; GS_EINPUT unknown, GS_EREFUSED
+ * retired. */
+int gs_panel_active(gs_store *s, int64_t id, char owner[33],
+		    int64_t *capacity_w, gs_err *e);
+
+/* ---- staking (stake.c) --------------------------------------------------- */
+
+typedef struct gs_stake {
+	int64_t staked;		/* all stake in the vault: free+locked+unbonding */
+	int64_t locked, unbonding, debt;
+} gs_stake;
+
+/* Current stake of account (zeros when it never staked). */
+int gs_stake_get(gs_store *s, const char *account, gs_stake *st, gs_err *e);
+/* Lock amount of account's free stake (GS_EREFUSED when short); until < 0
+ * for no time limit; manual = 1 if the holder may unlock it. */
+int gs_stake_lock(gs_ctx *c, const char *account, int64_t amount,
+		  const char *purpose, const char *ref, int64_t until,
+		  int manual, int64_t *id, gs_err *e);
+/* Release an active stake lock, exactly once. */
+int gs_stake_release(gs_ctx *c, int64_t id, gs_err *e);
+/* Take amount from account's stake: from the collateral lock (id, 0 for
+ * none) first, then free stake, then unbonding stake; what is taken goes
+ * from the vault to treasury (*taken), the rest becomes debt. */
+int gs_stake_penalize(gs_ctx *c, const char *account, int64_t amount,
+		      int64_t collateral, int64_t *taken, gs_err *e);
+/* Stake records of account (NULL: every staker) now (at < 0) or as they
+ * were at time at (from the checkpoints). */
+int gs_stake_records(gs_store *s, const char *account, int64_t at,
+		     json_t *out, gs_err *e);
+/* Total stake at time at. */
+int gs_stake_total_at(gs_store *s, int64_t at, int64_t *total, gs_err *e);
+/* Stake locks (active ones of account / all; id > 0: that lock). */
+int gs_stake_lock_records(gs_store *s, const char *account, int64_t id,
+			  json_t *out, gs_err *e);
+/* Unbondings (pending ones of account / all; id > 0: that one). */
+int gs_unbonding_records(gs_store *s, const char *account, int64_t id,
+			 json_t *out, gs_err *e);
+
 /* ---- verification and replay (verify.c) ---------------------------------- */
 
 /* Check the chain, every signature and the invariants; problems are

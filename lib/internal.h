@@ -13,6 +13,8 @@ const char *gs_quote(const char *s, char *buf, size_t n);
 extern const struct gs_cmd gs_account_cmds[];
 extern const struct gs_cmd gs_token_cmds[];
 extern const struct gs_cmd gs_params_cmds[];
+extern const struct gs_cmd gs_panel_cmds[];
+extern const struct gs_cmd gs_stake_cmds[];
 
 /* Check the "items" form of args: a non-empty array of objects. */
 int gs_items_check(json_t *args, gs_err *e);

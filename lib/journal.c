@@ -10,7 +10,8 @@
 #define MAX_ITEMS 2000000
 
 static const struct gs_cmd *const cmd_tables[] = {
-	gs_account_cmds, gs_params_cmds, gs_token_cmds, NULL,
+	gs_account_cmds, gs_params_cmds, gs_token_cmds, gs_panel_cmds,
+	gs_stake_cmds, NULL,
 };
 
 const struct gs_cmd *gs_cmd_find(const char *name)

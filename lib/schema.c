@@ -56,6 +56,66 @@ const char *const gs_migrations[] = {
 	"  hash TEXT NOT NULL);"
 	"CREATE INDEX journal_actor ON journal (actor, seq);"
 	"CREATE INDEX journal_cmd ON journal (cmd, seq);",
+	/* 2: panels and staking */
+	"CREATE TABLE panels ("
+	"  id INTEGER PRIMARY KEY,"
+	"  owner TEXT NOT NULL REFERENCES accounts (name),"
+	"  capacity_w BIGINT NOT NULL CHECK (capacity_w > 0),"
+	"  location TEXT,"
+	"  lat_e6 BIGINT,"
+	"  lon_e6 BIGINT,"
+	"  installed BIGINT,"
+	"  meta TEXT,"
+	"  status TEXT NOT NULL CHECK (status IN ('active', 'retired')),"
+	"  registered BIGINT NOT NULL,"
+	"  retired_at BIGINT);"
+	"CREATE INDEX panels_owner ON panels (owner, id);"
+	"CREATE TABLE stakes ("
+	"  account TEXT PRIMARY KEY REFERENCES accounts (name),"
+	"  staked BIGINT NOT NULL CHECK (staked >= 0),"
+	"  locked BIGINT NOT NULL CHECK (locked >= 0),"
+	"  unbonding BIGINT NOT NULL CHECK (unbonding >= 0),"
+	"  debt BIGINT NOT NULL CHECK (debt >= 0),"
+	"  CHECK (locked + unbonding <= staked));"
+	"CREATE TABLE stake_locks ("
+	"  id INTEGER PRIMARY KEY,"
+	"  account TEXT NOT NULL REFERENCES accounts (name),"
+	"  amount BIGINT NOT NULL CHECK (amount > 0),"
+	"  purpose TEXT NOT NULL,"
+	"  ref TEXT,"
+	"  until BIGINT,"
+	"  manual INTEGER NOT NULL,"
+	"  state TEXT NOT NULL CHECK (state IN ('active', 'released', 'consumed')),"
+	"  taken BIGINT NOT NULL DEFAULT 0 CHECK (taken >= 0 AND taken <= amount),"
+	"  created_seq BIGINT NOT NULL,"
+	"  closed_seq BIGINT);"
+	"CREATE INDEX stake_locks_account ON stake_locks (account, state);"
+	"CREATE TABLE unbondings ("
+	"  id INTEGER PRIMARY KEY,"
+	"  account TEXT NOT NULL REFERENCES accounts (name),"
+	"  amount BIGINT NOT NULL CHECK (amount > 0),"
+	"  requested BIGINT NOT NULL,"
+	"  available_at BIGINT NOT NULL,"
+	"  state TEXT NOT NULL CHECK (state IN ('pending', 'withdrawn', 'canceled', 'slashed')),"
+	"  closed_seq BIGINT);"
+	"CREATE INDEX unbondings_account ON unbondings (account, state);"
+	"CREATE TABLE stake_checkpoints ("
+	"  account TEXT NOT NULL,"
+	"  seq BIGINT NOT NULL,"
+	"  time BIGINT NOT NULL,"
+	"  staked BIGINT NOT NULL,"
+	"  locked BIGINT NOT NULL,"
+	"  unbonding BIGINT NOT NULL,"
+	"  debt BIGINT NOT NULL,"
+	"  PRIMARY KEY (account, seq));"
+	"CREATE TABLE stake_total ("
+	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  staked BIGINT NOT NULL CHECK (staked >= 0),"
+	"  locked BIGINT NOT NULL CHECK (locked >= 0),"
+	"  unbonding BIGINT NOT NULL CHECK (unbonding >= 0),"
+	"  debt BIGINT NOT NULL CHECK (debt >= 0));"
+	"INSERT INTO stake_total (id, staked, locked, unbonding, debt) "
+	"VALUES (1, 0, 0, 0, 0);",
 };
 
 const int gs_migration_count =
@@ -71,5 +131,11 @@ const struct gs_state_table gs_state_tables[] = {
 	{ "supply", "id" },
 	{ "allowances", "owner, spender" },
 	{ "locks", "id" },
+	{ "panels", "id" },
+	{ "stakes", "account" },
+	{ "stake_locks", "id" },
+	{ "unbondings", "id" },
+	{ "stake_checkpoints", "account, seq" },
+	{ "stake_total", "id" },
 	{ NULL, NULL },
 };

@@ -135,9 +135,29 @@ static const struct invariant {
 	  "(state = 'active') <> (closed_seq IS NULL)" },
 	{ "allowances: negative amount",
 	  "SELECT count(*) FROM allowances WHERE amount < 0" },
-	{ "vault: holds tokens that are not stake",
+	{ "vault: balance differs from the sum of all stake",
 	  "SELECT count(*) FROM balances WHERE account = 'vault' AND "
-	  "available + locked <> 0" },
+	  "available + locked <> (SELECT coalesce(sum(staked), 0) FROM stakes)" },
+	{ "stakes: locked differs from the sum of active stake locks",
+	  "SELECT count(*) FROM stakes s WHERE s.locked <> (SELECT "
+	  "coalesce(sum(amount), 0) FROM stake_locks l WHERE l.account = "
+	  "s.account AND l.state = 'active')" },
+	{ "stakes: unbonding differs from the sum of pending withdrawals",
+	  "SELECT count(*) FROM stakes s WHERE s.unbonding <> (SELECT "
+	  "coalesce(sum(amount), 0) FROM unbondings u WHERE u.account = "
+	  "s.account AND u.state = 'pending')" },
+	{ "stakes: negative amounts or locked + unbonding above staked",
+	  "SELECT count(*) FROM stakes WHERE staked < 0 OR locked < 0 OR "
+	  "unbonding < 0 OR debt < 0 OR locked + unbonding > staked" },
+	{ "stake total: differs from the sum of all stakes",
+	  "SELECT count(*) FROM stake_total t WHERE t.staked <> (SELECT "
+	  "coalesce(sum(staked), 0) FROM stakes) OR t.locked <> (SELECT "
+	  "coalesce(sum(locked), 0) FROM stakes) OR t.unbonding <> (SELECT "
+	  "coalesce(sum(unbonding), 0) FROM stakes) OR t.debt <> (SELECT "
+	  "coalesce(sum(debt), 0) FROM stakes)" },
+	{ "stake locks: non-positive amount or inconsistent closing",
+	  "SELECT count(*) FROM stake_locks WHERE amount <= 0 OR taken < 0 OR "
+	  "taken > amount OR (state = 'active') <> (closed_seq IS NULL)" },
 };
 
 int gs_verify_invariants(gs_store *s, gs_report_fn report, void *arg,
