@@ -5,27 +5,6 @@
 #include "gridset.h"
 #include "cli.h"
 
-/* Parse AMOUNT (credits) into base units; prints the error. */
-static int amount_arg(struct gs_cli *c, const char *s, int64_t *v)
-{
-	gs_err e;
-
-	if (gs_amount_parse(s, c->cfg.decimals, v, &e) == GS_OK && *v > 0)
-		return GS_OK;
-	if (e.code == GS_OK || *v == 0)
-		gs_fail(&e, GS_EINPUT, "amount must be positive");
-	gs_err_prefix(&e, "AMOUNT: ");
-	return gs_cli_error(c, &e);
-}
-
-/* Open the state file or print why not. */
-static int open_state(struct gs_cli *c)
-{
-	gs_err e;
-
-	return gs_cli_open(c, &e) ? gs_cli_error(c, &e) : GS_OK;
-}
-
 /* One option taking an account name: --NAME ACCOUNT. */
 static int account_opt(struct gs_cli *c, int argc, char **argv,
 		       const char *name, const char **val)
@@ -58,7 +37,7 @@ static int to_amount_cmd(struct gs_cli *c, int argc, char **argv,
 		return gs_cli_batch(c, cmd);
 	if (!to || optind != argc - 1)
 		return gs_cli_usage(c, "need --to ACCOUNT and one AMOUNT");
-	if ((rc = open_state(c)) || (rc = amount_arg(c, argv[optind], &amount)))
+	if ((rc = gs_cli_state(c)) || (rc = gs_cli_amount(c, argv[optind], &amount)))
 		return rc;
 	return gs_cli_tx(c, cmd, json_pack("{s:s,s:I}", "to", to, "amount",
 					   (json_int_t)amount));
@@ -85,7 +64,7 @@ static int cmd_burn(struct gs_cli *c, int argc, char **argv)
 		return gs_cli_batch(c, "token.burn");
 	if (optind != argc - 1)
 		return gs_cli_usage(c, "need one AMOUNT");
-	if ((rc = open_state(c)) || (rc = amount_arg(c, argv[optind], &amount)))
+	if ((rc = gs_cli_state(c)) || (rc = gs_cli_amount(c, argv[optind], &amount)))
 		return rc;
 	return gs_cli_tx(c, "token.burn", json_pack("{s:I}", "amount",
 						    (json_int_t)amount));
@@ -104,7 +83,7 @@ static int cmd_approve(struct gs_cli *c, int argc, char **argv)
 		return gs_cli_batch(c, "token.approve");
 	if (!spender || optind != argc - 1)
 		return gs_cli_usage(c, "need --spender ACCOUNT and one AMOUNT");
-	if ((rc = open_state(c)))
+	if ((rc = gs_cli_state(c)))
 		return rc;
 	if (gs_amount_parse(argv[optind], c->cfg.decimals, &amount, &e)) {
 		gs_err_prefix(&e, "AMOUNT: ");
@@ -137,7 +116,7 @@ static int cmd_transfer_from(struct gs_cli *c, int argc, char **argv)
 		return gs_cli_batch(c, "token.transfer_from");
 	if (!from || !to || optind != argc - 1)
 		return gs_cli_usage(c, "need --from OWNER, --to ACCOUNT and one AMOUNT");
-	if ((rc = open_state(c)) || (rc = amount_arg(c, argv[optind], &amount)))
+	if ((rc = gs_cli_state(c)) || (rc = gs_cli_amount(c, argv[optind], &amount)))
 		return rc;
 	return gs_cli_tx(c, "token.transfer_from", json_pack("{s:s,s:s,s:I}",
 				"from", from, "to", to, "amount", (json_int_t)amount));
@@ -167,7 +146,7 @@ static int cmd_lock(struct gs_cli *c, int argc, char **argv)
 		return gs_cli_batch(c, "token.lock");
 	if (optind != argc - 1)
 		return gs_cli_usage(c, "need one AMOUNT");
-	if ((rc = open_state(c)) || (rc = amount_arg(c, argv[optind], &amount)))
+	if ((rc = gs_cli_state(c)) || (rc = gs_cli_amount(c, argv[optind], &amount)))
 		return rc;
 	args = json_pack("{s:I}", "amount", (json_int_t)amount);
 	if (purpose)
@@ -192,21 +171,10 @@ static int cmd_unlock(struct gs_cli *c, int argc, char **argv)
 	id = strtoll(argv[optind], &end, 10);
 	if (*end || end == argv[optind] || id <= 0)
 		return gs_cli_usage(c, "LOCK '%s' is not a lock id", argv[optind]);
-	if ((rc = open_state(c)))
+	if ((rc = gs_cli_state(c)))
 		return rc;
 	return gs_cli_tx(c, "token.unlock", json_pack("{s:I}", "lock",
 						      (json_int_t)id));
-}
-
-/* Print the records a query appended to recs, or its error. */
-static int print_query(struct gs_cli *c, int rc, json_t *recs, gs_err *e)
-{
-	if (rc) {
-		json_decref(recs);
-		return gs_cli_error(c, e);
-	}
-	gs_cli_print_all(c, recs);
-	return GS_OK;
 }
 
 /* Parse options of a query with at most max positional arguments. */
@@ -217,7 +185,7 @@ static int query_args(struct gs_cli *c, int argc, char **argv, int min,
 		return GS_EUSAGE;
 	if (argc - optind < min || argc - optind > max)
 		return gs_cli_usage(c, "wrong number of arguments");
-	return open_state(c);
+	return gs_cli_state(c);
 }
 
 static int cmd_balance(struct gs_cli *c, int argc, char **argv)
@@ -235,7 +203,7 @@ static int cmd_balance(struct gs_cli *c, int argc, char **argv)
 		json_decref(recs);
 		return gs_cli_usage(c, "need ACCOUNT (or --as NAME)");
 	}
-	return print_query(c, gs_balance_records(c->store, who, recs, &e), recs, &e);
+	return gs_cli_query(c, gs_balance_records(c->store, who, recs, &e), recs, &e);
 }
 
 static int cmd_list(struct gs_cli *c, int argc, char **argv)
@@ -248,7 +216,7 @@ static int cmd_list(struct gs_cli *c, int argc, char **argv)
 		json_decref(recs);
 		return rc;
 	}
-	return print_query(c, gs_balance_records(c->store, NULL, recs, &e), recs, &e);
+	return gs_cli_query(c, gs_balance_records(c->store, NULL, recs, &e), recs, &e);
 }
 
 static int cmd_supply(struct gs_cli *c, int argc, char **argv)
@@ -261,7 +229,7 @@ static int cmd_supply(struct gs_cli *c, int argc, char **argv)
 		json_decref(recs);
 		return rc;
 	}
-	return print_query(c, gs_supply_record(c->store, recs, &e), recs, &e);
+	return gs_cli_query(c, gs_supply_record(c->store, recs, &e), recs, &e);
 }
 
 static int cmd_locks(struct gs_cli *c, int argc, char **argv)
@@ -277,8 +245,8 @@ static int cmd_locks(struct gs_cli *c, int argc, char **argv)
 	}
 	who = optind < argc ? argv[optind] : c->as;
 	if (who && gs_account_exists(c->store, who, &e))
-		return print_query(c, e.code, recs, &e);
-	return print_query(c, gs_lock_records(c->store, who, 0, recs, &e), recs, &e);
+		return gs_cli_query(c, e.code, recs, &e);
+	return gs_cli_query(c, gs_lock_records(c->store, who, 0, recs, &e), recs, &e);
 }
 
 static int cmd_allowance(struct gs_cli *c, int argc, char **argv)
@@ -291,7 +259,7 @@ static int cmd_allowance(struct gs_cli *c, int argc, char **argv)
 		json_decref(recs);
 		return rc;
 	}
-	return print_query(c, gs_allowance_record(c->store, argv[optind],
+	return gs_cli_query(c, gs_allowance_record(c->store, argv[optind],
 						  argv[optind + 1], recs, &e), recs, &e);
 }
 

@@ -13,24 +13,6 @@
 /* Print e as an error and return its code. */
 #define FAIL(c, e) gs_cli_error((c), (e))
 
-static int open_state(struct gs_cli *c)
-{
-	gs_err e;
-
-	return gs_cli_open(c, &e) ? FAIL(c, &e) : GS_OK;
-}
-
-/* Print the records a query appended to recs, or its error. */
-static int print_query(struct gs_cli *c, int rc, json_t *recs, gs_err *e)
-{
-	if (rc) {
-		json_decref(recs);
-		return FAIL(c, e);
-	}
-	gs_cli_print_all(c, recs);
-	return GS_OK;
-}
-
 /* ---- init ---- */
 
 /* Close and delete a state file that init created but could not fill. */
@@ -240,7 +222,7 @@ static int cmd_account_register(struct gs_cli *c, int argc, char **argv)
 		return GS_EUSAGE;
 	if (optind != argc)
 		return gs_cli_usage(c, "no arguments expected (the account is --as)");
-	if ((rc = open_state(c)))
+	if ((rc = gs_cli_state(c)))
 		return rc;
 	if (gs_cli_signer(c, &k, &e))
 		return FAIL(c, &e);
@@ -259,10 +241,10 @@ static int cmd_account_list(struct gs_cli *c, int argc, char **argv)
 		return GS_EUSAGE;
 	if (optind != argc)
 		return gs_cli_usage(c, "no arguments expected");
-	if ((rc = open_state(c)))
+	if ((rc = gs_cli_state(c)))
 		return rc;
 	recs = json_array();
-	return print_query(c, gs_account_list(c->store, recs, &e), recs, &e);
+	return gs_cli_query(c, gs_account_list(c->store, recs, &e), recs, &e);
 }
 
 static int cmd_account_show(struct gs_cli *c, int argc, char **argv)
@@ -275,10 +257,10 @@ static int cmd_account_show(struct gs_cli *c, int argc, char **argv)
 		return GS_EUSAGE;
 	if (optind != argc - 1)
 		return gs_cli_usage(c, "need one NAME");
-	if ((rc = open_state(c)))
+	if ((rc = gs_cli_state(c)))
 		return rc;
 	recs = json_array();
-	return print_query(c, gs_account_record(c->store, argv[optind], recs, &e),
+	return gs_cli_query(c, gs_account_record(c->store, argv[optind], recs, &e),
 			   recs, &e);
 }
 
@@ -306,7 +288,7 @@ static int role_cmd(struct gs_cli *c, int argc, char **argv, const char *cmd)
 		return GS_EUSAGE;
 	if (optind != argc - 2)
 		return gs_cli_usage(c, "need ROLE and ACCOUNT");
-	if ((rc = open_state(c)))
+	if ((rc = gs_cli_state(c)))
 		return rc;
 	return gs_cli_tx(c, cmd, json_pack("{s:s,s:s}", "role", argv[optind],
 					   "account", argv[optind + 1]));
@@ -330,7 +312,7 @@ static int cmd_admin_renounce(struct gs_cli *c, int argc, char **argv)
 		return GS_EUSAGE;
 	if (optind != argc)
 		return gs_cli_usage(c, "no arguments expected");
-	if ((rc = open_state(c)))
+	if ((rc = gs_cli_state(c)))
 		return rc;
 	return gs_cli_tx(c, "admin.renounce", json_object());
 }
@@ -363,13 +345,13 @@ static int cmd_params_show(struct gs_cli *c, int argc, char **argv)
 		return GS_EUSAGE;
 	if (argc - optind > 1)
 		return gs_cli_usage(c, "at most one NAME");
-	if ((rc = open_state(c)))
+	if ((rc = gs_cli_state(c)))
 		return rc;
 	recs = json_array();
 	if (gs_params_list(c->store, recs, &e))
-		return print_query(c, e.code, recs, &e);
+		return gs_cli_query(c, e.code, recs, &e);
 	if (optind == argc)
-		return print_query(c, GS_OK, recs, &e);
+		return gs_cli_query(c, GS_OK, recs, &e);
 	keep = json_array();
 	json_array_foreach(recs, i, r)
 		if (strcmp(json_string_value(json_object_get(r, "name")), argv[optind]) == 0)
@@ -377,9 +359,9 @@ static int cmd_params_show(struct gs_cli *c, int argc, char **argv)
 	json_decref(recs);
 	if (json_array_size(keep) == 0) {
 		gs_fail(&e, GS_EINPUT, "unknown parameter '%s'", argv[optind]);
-		return print_query(c, e.code, keep, &e);
+		return gs_cli_query(c, e.code, keep, &e);
 	}
-	return print_query(c, GS_OK, keep, &e);
+	return gs_cli_query(c, GS_OK, keep, &e);
 }
 
 /* Parse VALUE of parameter p from display units. */
@@ -407,7 +389,7 @@ static int cmd_params_set(struct gs_cli *c, int argc, char **argv)
 		return GS_EUSAGE;
 	if (optind != argc - 2)
 		return gs_cli_usage(c, "need NAME and VALUE (use -- before a negative VALUE)");
-	if ((rc = open_state(c)))
+	if ((rc = gs_cli_state(c)))
 		return rc;
 	if (!(p = gs_param_find(argv[optind]))) {
 		gs_fail(&e, GS_EINPUT, "unknown parameter '%s'", argv[optind]);
@@ -484,7 +466,7 @@ static int cmd_submit(struct gs_cli *c, int argc, char **argv)
 	}
 	if (optind != argc)
 		return gs_cli_usage(c, "signed txs are read from standard input");
-	if ((rc = open_state(c)))
+	if ((rc = gs_cli_state(c)))
 		return rc;
 	r = gs_ndjson_open(stdin, MAX_TX_LINE);
 	while ((rc = gs_ndjson_next(r, &tx, &line, &e)) != 0) {
@@ -542,7 +524,7 @@ static int cmd_log(struct gs_cli *c, int argc, char **argv)
 	}
 	if (optind != argc)
 		return gs_cli_usage(c, "no arguments expected");
-	if ((rc = open_state(c)))
+	if ((rc = gs_cli_state(c)))
 		return rc;
 	if (gs_journal_each(c->store, &f, log_print, c, &e))
 		return FAIL(c, &e);
@@ -578,7 +560,7 @@ static int cmd_verify(struct gs_cli *c, int argc, char **argv)
 	}
 	if (optind != argc)
 		return gs_cli_usage(c, "no arguments expected");
-	if ((rc = open_state(c)))
+	if ((rc = gs_cli_state(c)))
 		return rc;
 	if (gs_store_begin(c->store, 0, &e))
 		return FAIL(c, &e);
@@ -622,7 +604,7 @@ static int cmd_status(struct gs_cli *c, int argc, char **argv)
 	int rc;
 
 	if ((rc = gs_cli_noopts(c, argc, argv)) || optind != argc ||
-	    (rc = open_state(c))) {
+	    (rc = gs_cli_state(c))) {
 		json_decref(sup);
 		return rc ? rc : gs_cli_usage(c, "no arguments expected");
 	}

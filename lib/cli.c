@@ -440,6 +440,35 @@ int gs_cli_is_batch(int argc, char **argv)
 	       (optind == argc - 1 && strcmp(argv[optind], "-") == 0);
 }
 
+int gs_cli_state(struct gs_cli *c)
+{
+	gs_err e;
+
+	return gs_cli_open(c, &e) ? gs_cli_error(c, &e) : GS_OK;
+}
+
+int gs_cli_query(struct gs_cli *c, int rc, json_t *recs, gs_err *e)
+{
+	if (rc) {
+		json_decref(recs);
+		return gs_cli_error(c, e);
+	}
+	gs_cli_print_all(c, recs);
+	return GS_OK;
+}
+
+int gs_cli_amount(struct gs_cli *c, const char *s, int64_t *v)
+{
+	gs_err e;
+
+	if (gs_amount_parse(s, c->cfg.decimals, v, &e) == GS_OK && *v > 0)
+		return GS_OK;
+	if (e.code == GS_OK || *v == 0)
+		gs_fail(&e, GS_EINPUT, "amount must be positive");
+	gs_err_prefix(&e, "AMOUNT: ");
+	return gs_cli_error(c, &e);
+}
+
 int gs_cli_done(struct gs_cli *c, int rc)
 {
 	gs_out_free(c->out);

@@ -86,6 +86,13 @@ int gs_cli_is_batch(int argc, char **argv);
  * GS_UNCHANGED (shown as "duplicate" with a "notice"), or -1 for
  * "rejected" with e->msg as the error. */
 json_t *gs_receipt(json_t *id, int status, int64_t seq, const gs_err *e);
+/* Open the state file, printing the error if it fails; exit code. */
+int gs_cli_state(struct gs_cli *c);
+/* Print the records of a query (rc GS_OK) or its error e; steals recs. */
+int gs_cli_query(struct gs_cli *c, int rc, json_t *recs, gs_err *e);
+/* Parse a positive AMOUNT in credits (state must be open); prints the
+ * error. */
+int gs_cli_amount(struct gs_cli *c, const char *s, int64_t *v);
 /* Output one record (steals rec). */
 void gs_cli_print(struct gs_cli *c, json_t *rec);
 /* Print every record of array recs (steals recs). */

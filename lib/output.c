@@ -43,13 +43,27 @@ static int is_money(const char *name)
 		"amount", "available", "locked", "minted", "burned", "supply",
 		"staked", "unbonding", "debt", "paid", "received", "penalty",
 		"compensation", "net", "weight", "for", "against", "abstain",
-		"bond", "escrow", "collateral", NULL,
+		"bond", "escrow", "collateral", "free", "taken", NULL,
 	};
 
 	for (int i = 0; money[i]; i++)
 		if (strcmp(name, money[i]) == 0)
 			return 1;
 	return 0;
+}
+
+/* Fields shown as ISO-8601 times. */
+static int is_time(const char *name)
+{
+	static const char *const times[] = {
+		"time", "created", "installed", "registered", "until",
+		"requested", "at", NULL,
+	};
+
+	for (int i = 0; times[i]; i++)
+		if (strcmp(name, times[i]) == 0)
+			return 1;
+	return ends_with(name, "_at");
 }
 
 char *gs_out_field(const char *name, int64_t v, int decimals, char *buf,
@@ -61,8 +75,7 @@ char *gs_out_field(const char *name, int64_t v, int decimals, char *buf,
 		return gs_energy_format(v, buf, n);
 	if (ends_with(name, "_w"))
 		return gs_power_format(v, buf, n);
-	if (strcmp(name, "time") == 0 || strcmp(name, "created") == 0 ||
-	    ends_with(name, "_at"))
+	if (is_time(name))
 		return gs_time_format(v, buf, n);
 	snprintf(buf, n, "%lld", (long long)v);
 	return buf;

@@ -29,12 +29,13 @@ static int stake_change(gs_ctx *c, const char *account, int64_t staked,
 			int64_t locked, int64_t unbonding, int64_t debt,
 			gs_err *e)
 {
+	/* row first, then deltas: CHECKs apply to an upsert's candidate row */
 	if (gs_exec(c->store, e, "INSERT INTO stakes (account, staked, locked, "
-		    "unbonding, debt) VALUES (?, ?, ?, ?, ?) ON CONFLICT (account) "
-		    "DO UPDATE SET staked = staked + excluded.staked, locked = locked "
-		    "+ excluded.locked, unbonding = unbonding + excluded.unbonding, "
-		    "debt = debt + excluded.debt", "tiiii", account, staked, locked,
-		    unbonding, debt) ||
+		    "unbonding, debt) VALUES (?, 0, 0, 0, 0) ON CONFLICT (account) "
+		    "DO NOTHING", "t", account) ||
+	    gs_exec(c->store, e, "UPDATE stakes SET staked = staked + ?, locked = "
+		    "locked + ?, unbonding = unbonding + ?, debt = debt + ? WHERE "
+		    "account = ?", "iiiit", staked, locked, unbonding, debt, account) ||
 	    gs_exec(c->store, e, "UPDATE stake_total SET staked = staked + ?, "
 		    "locked = locked + ?, unbonding = unbonding + ?, debt = debt + ?",
 		    "iiii", staked, locked, unbonding, debt) ||
@@ -46,7 +47,7 @@ static int stake_change(gs_ctx *c, const char *account, int64_t staked,
 		    "debt = excluded.debt", "iit", c->seq, c->time, account) ||
 	    gs_exec(c->store, e, "INSERT INTO stake_checkpoints (account, seq, time, "
 		    "staked, locked, unbonding, debt) SELECT '*', ?, ?, staked, "
-		    "locked, unbonding, debt FROM stake_total "
+		    "locked, unbonding, debt FROM stake_total WHERE id = 1 "
 		    "ON CONFLICT (account, seq) DO UPDATE SET staked = excluded.staked, "
 		    "locked = excluded.locked, unbonding = excluded.unbonding, "
 		    "debt = excluded.debt", "ii", c->seq, c->time))
