@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # demo.sh - the main job: build the toolkit, then run a scripted session on a
-# fresh state file (genesis, keys, accounts, mint, transfers, a lock, verify,
-# balances). The state is left in ./demo/ for a look around.
+# fresh state file (genesis, keys, accounts, mint, transfers, a lock, panels,
+# stake, verify, balances). The state is left in ./demo/ for a look around.
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 "$src/share/setup.sh" "$src/build"
@@ -26,6 +26,21 @@ say gs-token approve --spender carol 50 --as bob
 say gs-token transfer-from --from bob --to carol 20 --as carol
 echo; echo "\$ gs-token transfer --to bob 99999 --as alice   # refused: exit 1"
 gs-token transfer --to bob 99999 --as alice || echo "(exit $?)"
-say gs verify --replay --table
+
+say gs-panel register --owner alice --capacity 5kW --location 52.52,13.405 --installed 2024-05-01 --as admin
+printf '{"owner":"bob","capacity_w":3000}\n{"owner":"carol","capacity_w":4500,"meta":{"roof":"south"}}\n' >"$work/panels.ndjson"
+echo; echo "\$ gs-panel register --as admin < panels.ndjson   # two panels, one signed tx"
+gs-panel register --as admin <"$work/panels.ndjson"
+say gs-panel transfer 3 --to alice --as carol
+say gs-panel list --table
+say gs-stake deposit 200 --as alice
+say gs-stake deposit 50 --as bob
+GS_NOW=2026-11-25T09:00:00Z say gs-stake request-withdraw 20 --as bob
+echo; echo "\$ gs-stake withdraw --as bob   # refused: unbonding lasts 7 days"
+GS_NOW=2026-11-25T09:00:00Z gs-stake withdraw --as bob || echo "(exit $?)"
+GS_NOW=2026-12-02T09:00:00Z say gs-stake withdraw --as bob
+say gs-stake show bob --at 2026-11-25T08:30:00Z
+say gs-stake list --table
+GS_NOW=2026-12-02T09:00:00Z say gs verify --replay --table
 say gs-token list --table
 say gs-token supply --table
