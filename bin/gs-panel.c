@@ -48,19 +48,19 @@ static int cmd_register(struct gs_cli *c, int argc, char **argv)
 	if (!owner || !cap || optind != argc)
 		return gs_cli_usage(c, "need --owner ACCOUNT and --capacity CAPACITY");
 	if (gs_power_parse(cap, &w, &e))
-		return gs_cli_usage(c, "--capacity: %s", e.msg);
+		return gs_cli_bad(c, "--capacity: %s", e.msg);
 	args = json_pack("{s:s,s:I}", "owner", owner, "capacity_w", (json_int_t)w);
 	if (loc)
 		json_object_set_new(args, "location", json_string(loc));
 	if (inst && gs_time_parse(inst, &t, &e)) {
 		json_decref(args);
-		return gs_cli_usage(c, "--installed: %s", e.msg);
+		return gs_cli_bad(c, "--installed: %s", e.msg);
 	}
 	if (inst)
 		json_object_set_new(args, "installed", json_integer(t));
 	if (meta && !(mj = json_loads(meta, JSON_REJECT_DUPLICATES, &jerr))) {
 		json_decref(args);
-		return gs_cli_usage(c, "--meta: invalid JSON: %s", jerr.text);
+		return gs_cli_bad(c, "--meta: invalid JSON: %s", jerr.text);
 	}
 	if (mj)
 		json_object_set_new(args, "meta", mj);
@@ -149,13 +149,13 @@ static int cmd_list(struct gs_cli *c, int argc, char **argv)
 		case 'o': f.owner = optarg; break;
 		case 's':
 			if (strcmp(optarg, "active") && strcmp(optarg, "retired"))
-				return gs_cli_usage(c, "--status is active or retired");
+				return gs_cli_bad(c, "--status is active or retired");
 			f.status = optarg;
 			break;
 		case 'm':
 		case 'M':
 			if (gs_power_parse(optarg, ch == 'm' ? &f.min_w : &f.max_w, &e))
-				return gs_cli_usage(c, "--%s-capacity: %s", ch == 'm' ?
+				return gs_cli_bad(c, "--%s-capacity: %s", ch == 'm' ?
 						    "min" : "max", e.msg);
 			break;
 		default:
@@ -167,6 +167,8 @@ static int cmd_list(struct gs_cli *c, int argc, char **argv)
 	if ((rc = gs_cli_state(c)))
 		return rc;
 	recs = json_array();
+	if (f.owner && gs_account_exists(c->store, f.owner, &e))
+		return gs_cli_query(c, e.code, recs, &e);
 	return gs_cli_query(c, gs_panel_records(c->store, 0, &f, recs, &e), recs, &e);
 }
 

@@ -101,7 +101,7 @@ static int cmd_lock(struct gs_cli *c, int argc, char **argv)
 	if (optind != argc - 1)
 		return gs_cli_usage(c, "need one AMOUNT");
 	if (until && gs_time_parse(until, &t, &e))
-		return gs_cli_usage(c, "--until: %s", e.msg);
+		return gs_cli_bad(c, "--until: %s", e.msg);
 	if ((rc = gs_cli_state(c)) || (rc = gs_cli_amount(c, argv[optind], &amount)))
 		return rc;
 	args = json_pack("{s:I}", "amount", (json_int_t)amount);
@@ -143,9 +143,11 @@ static int cmd_slash(struct gs_cli *c, int argc, char **argv)
 	while ((ch = gs_cli_opt(c, argc, argv, opts)) != -1) {
 		if (ch == 'r')
 			reason = optarg;
-		else if (ch != 'b' || gs_decimal_parse(optarg, 0, 0, &bps, NULL) ||
-			 bps < 1 || bps > 10000)
-			return gs_cli_usage(c, "--bps takes 1 to 10000");
+		else if (ch != 'b')
+			return GS_EUSAGE;
+		else if (gs_decimal_parse(optarg, 0, 0, &bps, NULL) || bps < 1 ||
+			 bps > 10000)
+			return gs_cli_bad(c, "--bps takes 1 to 10000");
 	}
 	if (!reason || argc - optind != (bps < 0 ? 2 : 1))
 		return gs_cli_usage(c, "need ACCOUNT, AMOUNT or --bps N, and --reason");
@@ -179,7 +181,7 @@ static int cmd_show(struct gs_cli *c, int argc, char **argv)
 		if (ch != 'a')
 			return GS_EUSAGE;
 		if (gs_time_parse(optarg, &at, &e))
-			return gs_cli_usage(c, "--at: %s", e.msg);
+			return gs_cli_bad(c, "--at: %s", e.msg);
 	}
 	if (argc - optind > 1)
 		return gs_cli_usage(c, "at most one ACCOUNT");

@@ -51,7 +51,7 @@ static int cmd_init(struct gs_cli *c, int argc, char **argv)
 		case 'd':
 		case 'S':
 			if (gs_decimal_parse(optarg, 0, 0, num, &e))
-				return gs_cli_usage(c, "--%s: %s", ch == 'd' ?
+				return gs_cli_bad(c, "--%s: %s", ch == 'd' ?
 						    "decimals" : "slot-seconds", e.msg);
 			break;
 		default:
@@ -462,7 +462,7 @@ static int cmd_submit(struct gs_cli *c, int argc, char **argv)
 
 	while ((ch = gs_cli_opt(c, argc, argv, opts)) != -1) {
 		if (ch != 'm' || gs_decimal_parse(optarg, 0, 0, &max_skew, &e))
-			return gs_cli_usage(c, "--max-skew takes whole seconds");
+			return gs_cli_bad(c, "--max-skew takes whole seconds");
 	}
 	if (optind != argc)
 		return gs_cli_usage(c, "signed txs are read from standard input");
@@ -515,7 +515,7 @@ static int cmd_log(struct gs_cli *c, int argc, char **argv)
 		case 's':
 		case 'u':
 			if (gs_time_parse(optarg, ch == 's' ? &f.since : &f.until, &e))
-				return gs_cli_usage(c, "--%s: %s", ch == 's' ? "since"
+				return gs_cli_bad(c, "--%s: %s", ch == 's' ? "since"
 						    : "until", e.msg);
 			break;
 		default:

@@ -70,6 +70,18 @@ int gs_cli_usage(struct gs_cli *c, const char *fmt, ...)
 	return GS_EUSAGE;
 }
 
+int gs_cli_bad(struct gs_cli *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", c->prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return GS_EINPUT;
+}
+
 int gs_cli_error(struct gs_cli *c, gs_err *e)
 {
 	if (e->item > 0 && c->lines && (size_t)e->item <= c->nlines)
@@ -97,7 +109,7 @@ static int common_opt(struct gs_cli *c, int ch, const char *arg)
 	case OPT_SIGN_ONLY: c->sign_only = 1; break;
 	case OPT_NOW:
 		if (gs_time_parse(arg, &c->now, &e))
-			return gs_cli_usage(c, "--now: %s", e.msg);
+			return gs_cli_bad(c, "--now: %s", e.msg);
 		break;
 	default:
 		return GS_EUSAGE;
@@ -219,6 +231,7 @@ int gs_cli_main(const char *prog, const struct gs_cli_cmd *cmds, int argc,
 
 	memset(&c, 0, sizeof c);
 	c.prog = prog;
+	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "+hV", top, NULL)) != -1) {
 		if (ch == 'h') {
 			usage_to(&c, stdout, cmds);
@@ -228,6 +241,7 @@ int gs_cli_main(const char *prog, const struct gs_cli_cmd *cmds, int argc,
 			printf("%s (gridset) %s\n", prog, PACKAGE_VERSION);
 			return GS_OK;
 		}
+		fprintf(stderr, "%s: unknown option '%s'\n", prog, argv[optind - 1]);
 		usage_to(&c, stderr, cmds);
 		return GS_EUSAGE;
 	}
@@ -390,7 +404,7 @@ int gs_cli_read_items(struct gs_cli *c, gs_item_fn conv, json_t **args,
 	gs_ndjson *r = gs_ndjson_open(stdin, MAX_ITEM_LINE);
 	json_t *items = json_array(), *obj, *item;
 	long line;
-	int rc, bad = 0;
+	int rc, bad = 0, progress = isatty(STDERR_FILENO);
 
 	*args = NULL;
 	if (!r)
@@ -407,7 +421,11 @@ int gs_cli_read_items(struct gs_cli *c, gs_item_fn conv, json_t **args,
 			c->lines = realloc(c->lines, (c->nlines + 1024) * sizeof *c->lines);
 		c->lines[c->nlines++] = line;
 		json_array_append_new(items, item);
+		if (progress && c->nlines % 100000 == 0)
+			fprintf(stderr, "\r%s: %zu items read", c->prog, c->nlines);
 	}
+	if (progress && c->nlines >= 100000)
+		fputc('\n', stderr);
 	gs_ndjson_close(r);
 	if (!bad && rc != 0)
 		bad = 1;
@@ -461,9 +479,11 @@ int gs_cli_amount(struct gs_cli *c, const char *s, int64_t *v)
 {
 	gs_err e;
 
-	if (gs_amount_parse(s, c->cfg.decimals, v, &e) == GS_OK && *v > 0)
+	int rc = gs_amount_parse(s, c->cfg.decimals, v, &e);
+
+	if (rc == GS_OK && *v > 0)
 		return GS_OK;
-	if (e.code == GS_OK || *v == 0)
+	if (rc == GS_OK)
 		gs_fail(&e, GS_EINPUT, "amount must be positive");
 	gs_err_prefix(&e, "AMOUNT: ");
 	return gs_cli_error(c, &e);

@@ -53,6 +53,9 @@ int gs_cli_noopts(struct gs_cli *c, int argc, char **argv);
 /* Print usage to stderr and return GS_EUSAGE; with fmt, a message first. */
 int gs_cli_usage(struct gs_cli *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Print "prog: MESSAGE" for a malformed option value; return GS_EINPUT. */
+int gs_cli_bad(struct gs_cli *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 /* Print "prog: msg" for e (mapping batch items to input lines) and return
  * e->code. */
 int gs_cli_error(struct gs_cli *c, gs_err *e);

@@ -8,6 +8,7 @@
 
 #define TAG_LEN(t) (sizeof(t))	/* tags are signed and hashed with their NUL */
 #define MAX_ITEMS 2000000
+#define GS_EDUPLICATE 4	/* internal: the tx was applied before */
 
 static const struct gs_cmd *const cmd_tables[] = {
 	gs_account_cmds, gs_params_cmds, gs_token_cmds, gs_panel_cmds,
@@ -275,10 +276,8 @@ static int signer_key(gs_store *s, const struct envelope *env,
 	int genesis = strcmp(env->cmd, "genesis") == 0;
 	int rc;
 
-	if (genesis != (head->seq == 0))
-		return gs_fail(e, genesis ? GS_EREFUSED : GS_EINPUT,
-			       genesis ? "state already has a genesis"
-				       : "state file has no genesis (run gs init)");
+	if (!genesis && head->seq == 0)
+		return gs_fail(e, GS_EINPUT, "state file has no genesis (run gs init)");
 	if (self || genesis) {
 		const char *pk64;
 		if (gs_json_str(env->args, "pubkey", 64, 0, &pk64, e))
@@ -314,52 +313,6 @@ static int journal_append(gs_store *s, const struct envelope *env,
 		       canon, env->sig64, prevhex, hashhex);
 }
 
-/* Authorise and run env's command inside the open write transaction. */
-static int tx_run(gs_store *s, json_t *tx, const struct envelope *env,
-		  json_t *out, int64_t *seq, gs_err *e)
-{
-	unsigned char pk[GS_PK_BYTES];
-	const struct gs_cmd *cmd;
-	gs_head head;
-	gs_ctx ctx;
-	char *canon;
-	int rc;
-
-	if (gs_journal_head(s, &head, e) || signer_key(s, env, &head, pk, e))
-		return e->code;
-	canon = canonical_unsigned(tx);
-	if (!canon)
-		return gs_fail(e, GS_EINTERNAL, "out of memory");
-	if (sig_check(canon, env->sig, pk, e))
-		goto done;
-	cmd = gs_cmd_find(env->cmd);
-	if (!cmd) {
-		gs_fail(e, GS_EINPUT, "field \"cmd\": unknown command '%s'", env->cmd);
-		goto done;
-	}
-	if (cmd->role && (rc = gs_has_role(s, env->actor, cmd->role, e)) != 1) {
-		if (rc == 0 && strcmp(cmd->role, "admin") == 0 &&
-		    gs_renounced(s, e) == 1)
-			gs_fail(e, GS_EPERM, "the admin has renounced: only governance "
-				"may do %s", env->cmd);
-		else if (rc == 0)
-			gs_fail(e, GS_EPERM, "'%s' lacks role '%s' for %s", env->actor,
-				cmd->role, env->cmd);
-		goto done;
-	}
-	ctx = (gs_ctx){ .store = s, .actor = env->actor, .txid = env->id,
-			.time = env->time > head.time ? env->time : head.time,
-			.seq = head.seq + 1, .out = out };
-	if (gs_items_check(env->args, e) || cmd->apply(&ctx, env->args, e) ||
-	    journal_append(s, env, &head, ctx.seq, ctx.time, canon, e))
-		goto done;
-	*seq = ctx.seq;
-	e->code = GS_OK;
-done:
-	free(canon);
-	return e->code;
-}
-
 /* Is env's id in the journal? 1 (with *seq) if a tx with the same actor,
  * command and args was applied under it (a retry, whatever its time), 0
  * if the id is new, -1 with e set on error or when the id was used by a
@@ -389,12 +342,68 @@ static int duplicate_of(gs_store *s, json_t *tx, const struct envelope *env,
 	return -1;
 }
 
+/* Authorise and run env's command inside the open write transaction. */
+static int tx_run(gs_store *s, json_t *tx, const struct envelope *env,
+		  json_t *out, int64_t *seq, gs_err *e)
+{
+	unsigned char pk[GS_PK_BYTES];
+	const struct gs_cmd *cmd;
+	gs_head head;
+	gs_ctx ctx;
+	char *canon;
+	int rc;
+
+	if (gs_journal_head(s, &head, e) || signer_key(s, env, &head, pk, e))
+		return e->code;
+	canon = canonical_unsigned(tx);
+	if (!canon)
+		return gs_fail(e, GS_EINTERNAL, "out of memory");
+	if (sig_check(canon, env->sig, pk, e))
+		goto done;
+	/* a retry is recognised only once its signature verified */
+	if ((rc = duplicate_of(s, tx, env, seq, e)) != 0) {
+		if (rc > 0)
+			e->code = GS_EDUPLICATE;
+		goto done;
+	}
+	if (strcmp(env->cmd, "genesis") == 0 && head.seq != 0) {
+		gs_fail(e, GS_EREFUSED, "state already has a genesis");
+		goto done;
+	}
+	cmd = gs_cmd_find(env->cmd);
+	if (!cmd) {
+		gs_fail(e, GS_EINPUT, "field \"cmd\": unknown command '%s'", env->cmd);
+		goto done;
+	}
+	if (cmd->role && (rc = gs_has_role(s, env->actor, cmd->role, e)) != 1) {
+		if (rc == 0 && strcmp(cmd->role, "admin") == 0 &&
+		    gs_renounced(s, e) == 1)
+			gs_fail(e, GS_EPERM, "the admin has renounced: only governance "
+				"may do %s", env->cmd);
+		else if (rc == 0)
+			gs_fail(e, GS_EPERM, "'%s' lacks role '%s' for %s", env->actor,
+				cmd->role, env->cmd);
+		goto done;
+	}
+	ctx = (gs_ctx){ .store = s, .actor = env->actor, .txid = env->id,
+			.time = env->time > head.time ? env->time : head.time,
+			.seq = head.seq + 1, .out = out };
+	if (gs_items_check(env->args, e) || cmd->apply(&ctx, env->args, e) ||
+	    journal_append(s, env, &head, ctx.seq, ctx.time, canon, e))
+		goto done;
+	*seq = ctx.seq;
+	e->code = GS_OK;
+done:
+	free(canon);
+	return e->code;
+}
+
 int gs_tx_apply(gs_store *s, json_t *tx, int *status, json_t **out,
 		int64_t *seq, gs_err *e)
 {
 	struct envelope env;
 	json_t *records;
-	int64_t found = 0, dummy;
+	int64_t dummy;
 	int rc;
 
 	if (!seq)
@@ -405,22 +414,14 @@ int gs_tx_apply(gs_store *s, json_t *tx, int *status, json_t **out,
 	e->item = 0;
 	if (envelope_parse(tx, &env, e) || gs_store_begin(s, 1, e))
 		return e->code;
-	rc = duplicate_of(s, tx, &env, &found, e);
-	if (rc != 0) {
-		gs_store_rollback(s);
-		if (rc < 0)
-			return e->code;
-		*status = GS_DUPLICATE;
-		*seq = found;
-		return GS_OK;
-	}
 	records = json_array();
 	rc = tx_run(s, tx, &env, records, seq, e);
-	if (rc == GS_EALREADY) {
+	if (rc == GS_EALREADY || rc == GS_EDUPLICATE) {
 		gs_store_rollback(s);
 		json_decref(records);
-		*status = GS_UNCHANGED;
-		*seq = 0;
+		*status = rc == GS_EDUPLICATE ? GS_DUPLICATE : GS_UNCHANGED;
+		if (rc == GS_EALREADY)
+			*seq = 0;
 		e->code = GS_OK;
 		return GS_OK;
 	}

@@ -228,10 +228,10 @@ int gs_panel_records(gs_store *s, int64_t id, const struct gs_panel_filter *f,
 			"id", (json_int_t)gs_col_int(st, 0), "owner", gs_col_text(st, 1),
 			"capacity_w", (json_int_t)gs_col_int(st, 2), "status",
 			gs_col_text(st, 3), "location", gs_col_text(st, 4));
-		if (gs_col_type(st, 5) == 'i') {
-			json_object_set_new(r, "lat_e6", json_integer(gs_col_int(st, 5)));
-			json_object_set_new(r, "lon_e6", json_integer(gs_col_int(st, 6)));
-		}
+		json_object_set_new(r, "lat_e6", gs_col_type(st, 5) == 'i'
+				    ? json_integer(gs_col_int(st, 5)) : json_null());
+		json_object_set_new(r, "lon_e6", gs_col_type(st, 6) == 'i'
+				    ? json_integer(gs_col_int(st, 6)) : json_null());
 		json_object_set_new(r, "installed", gs_col_type(st, 7) == 'i'
 				    ? json_integer(gs_col_int(st, 7)) : json_null());
 		json_object_set_new(r, "meta", gs_col_type(st, 8) == 't'

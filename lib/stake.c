@@ -185,6 +185,21 @@ static int apply_withdraw(gs_ctx *c, json_t *args, gs_err *e)
 	return gs_stake_records(c->store, c->actor, -1, c->out, e);
 }
 
+/* Is unbonding id the actor's? GS_EINPUT unknown, GS_EPERM another's. */
+static int unbonding_owned(gs_ctx *c, int64_t id, gs_err *e)
+{
+	int64_t mine;
+	int rc = gs_query_int(c->store, e, &mine, "SELECT account = ? FROM "
+			      "unbondings WHERE id = ?", "ti", c->actor, id);
+
+	if (rc < 0)
+		return e->code;
+	if (rc == 0)
+		return gs_fail(e, GS_EINPUT, "unknown withdrawal %lld", (long long)id);
+	return mine ? GS_OK : gs_fail(e, GS_EPERM, "withdrawal %lld belongs to "
+				      "another account", (long long)id);
+}
+
 /* stake.cancel_withdraw {id?}: return pending unbondings to free stake. */
 static int apply_cancel_withdraw(gs_ctx *c, json_t *args, gs_err *e)
 {
@@ -193,6 +208,7 @@ static int apply_cancel_withdraw(gs_ctx *c, json_t *args, gs_err *e)
 
 	if (gs_json_only(args, fields, e) ||
 	    gs_json_int(args, "id", 1, INT64_MAX, 1, &id, e) ||
+	    (id && unbonding_owned(c, id, e)) ||
 	    gs_query_int(c->store, e, &sum, "SELECT coalesce(sum(amount), 0) FROM "
 			 "unbondings WHERE account = ? AND state = 'pending' AND "
 			 "(? = 0 OR id = ?)", "tii", c->actor, id, id) < 0)
