@@ -42,15 +42,15 @@ static int stake_change(gs_ctx *c, const char *account, int64_t staked,
 	    gs_exec(c->store, e, "INSERT INTO stake_checkpoints (account, seq, time, "
 		    "staked, locked, unbonding, debt) SELECT account, ?, ?, staked, "
 		    "locked, unbonding, debt FROM stakes WHERE account = ? "
-		    "ON CONFLICT (account, seq) DO UPDATE SET staked = excluded.staked, "
-		    "locked = excluded.locked, unbonding = excluded.unbonding, "
-		    "debt = excluded.debt", "iit", c->seq, c->time, account) ||
+		    "ON CONFLICT (account, seq) DO UPDATE SET time = excluded.time, "
+		    "staked = excluded.staked, locked = excluded.locked, "
+		    "unbonding = excluded.unbonding, debt = excluded.debt", "iit", c->seq, c->time, account) ||
 	    gs_exec(c->store, e, "INSERT INTO stake_checkpoints (account, seq, time, "
 		    "staked, locked, unbonding, debt) SELECT '*', ?, ?, staked, "
 		    "locked, unbonding, debt FROM stake_total WHERE id = 1 "
-		    "ON CONFLICT (account, seq) DO UPDATE SET staked = excluded.staked, "
-		    "locked = excluded.locked, unbonding = excluded.unbonding, "
-		    "debt = excluded.debt", "ii", c->seq, c->time))
+		    "ON CONFLICT (account, seq) DO UPDATE SET time = excluded.time, "
+		    "staked = excluded.staked, locked = excluded.locked, "
+		    "unbonding = excluded.unbonding, debt = excluded.debt", "ii", c->seq, c->time))
 		return e->code;
 	return GS_OK;
 }
@@ -231,7 +231,9 @@ int gs_stake_lock(gs_ctx *c, const char *account, int64_t amount,
 	char a[32], b[32];
 	gs_stake st;
 
-	if (gs_stake_get(c->store, account, &st, e))
+	if (amount <= 0)
+		return gs_fail(e, GS_EINPUT, "field \"amount\": must be a positive integer");
+	if (staker(c->store, account, e) || gs_stake_get(c->store, account, &st, e))
 		return e->code;
 	if (free_of(&st) < amount)
 		return gs_fail(e, GS_EREFUSED, "insufficient free stake: '%s' has %s "
@@ -323,6 +325,8 @@ int gs_stake_penalize(gs_ctx *c, const char *account, int64_t amount,
 	gs_stake st;
 
 	*taken = 0;
+	if (staker(c->store, account, e))
+		return e->code;
 	if (amount <= 0)
 		return GS_OK;
 	if (collateral > 0) {
