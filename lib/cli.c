@@ -154,7 +154,7 @@ int gs_cli_opt(struct gs_cli *c, int argc, char **argv,
 		}
 		if (ch < OPT_DB)
 			return ch;
-		if (common_opt(c, ch, optarg))
+		if ((c->optrc = common_opt(c, ch, optarg)))
 			return '?';
 	}
 }
@@ -259,6 +259,8 @@ int gs_cli_main(const char *prog, const struct gs_cli_cmd *cmds, int argc,
 	if ((rc = clock_init(&c)))
 		return rc;
 	rc = k->fn(&c, argc - optind, argv + optind);
+	if (rc == GS_EUSAGE && c.optrc)
+		rc = c.optrc;	/* a malformed common option value: 65 */
 	return gs_cli_done(&c, rc);
 }
 

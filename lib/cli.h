@@ -27,6 +27,7 @@ struct gs_cli {
 	int format;			/* 0 auto, 'j' NDJSON, 't' table */
 	int64_t now;
 	int optinit;
+	int optrc;			/* exit code of an option error */
 	gs_store *store;
 	gs_config cfg;
 	gs_out *out;
