@@ -14,6 +14,18 @@ check() {
 	return 1
 }
 
+# count DIR: test cases passed and failed in DIR's logs (Check, bats) -> "P F".
+count() {
+	local p f
+	p=$(cat "$1"/tests/unit/*.log 2>/dev/null | awk -F'[:,]' '/Checks:/ {
+		n += $3; bad += $5 + $7 } END { print n - bad }')
+	f=$(cat "$1"/tests/unit/*.log 2>/dev/null | awk -F'[:,]' '/Checks:/ {
+		bad += $5 + $7 } END { print bad + 0 }')
+	p=$((p + $(cat "$1"/tests/cli/*.log | grep -c '^ok ')))
+	f=$((f + $(cat "$1"/tests/cli/*.log | grep -c '^not ok ')))
+	echo "$p $f"
+}
+
 "$src/share/setup.sh" "$src/build"
 echo "== make check"
 check "$src/build"
@@ -22,4 +34,7 @@ echo "== make check with AddressSanitizer + UBSan"
 ASAN_OPTIONS=detect_leaks=1 check "$src/build-asan"
 echo "== make distcheck"
 (cd "$src/build" && make -s distcheck >/dev/null)
-echo "all tests passed"
+read -r p1 f1 < <(count "$src/build")
+read -r p2 f2 < <(count "$src/build-asan")
+echo "plain build: $p1 test cases passed; sanitizer build: $p2 passed"
+echo "$((p1 + p2)) passed, $((f1 + f2)) failed"
