@@ -175,7 +175,7 @@ static int cmd_list(struct gs_cli *c, int argc, char **argv)
 static int cmd_history(struct gs_cli *c, int argc, char **argv)
 {
 	json_t *recs;
-	int64_t id;
+	int64_t panel;
 	gs_err e;
 	int rc;
 
@@ -183,14 +183,10 @@ static int cmd_history(struct gs_cli *c, int argc, char **argv)
 		return GS_EUSAGE;
 	if (optind != argc - 1)
 		return gs_cli_usage(c, "need one PANEL");
-	if ((rc = panel_arg(c, argv[optind], &id)) || (rc = gs_cli_state(c)))
+	if ((rc = gs_cli_state(c)) || (rc = panel_arg(c, argv[optind], &panel)))
 		return rc;
-	/* finalized production comes with the oracle; until then the panel
-	 * must exist and its history is empty */
 	recs = json_array();
-	rc = gs_panel_records(c->store, id, NULL, recs, &e);
-	json_array_clear(recs);
-	return gs_cli_query(c, rc, recs, &e);
+	return gs_cli_query(c, gs_panel_history(c->store, panel, recs, &e), recs, &e);
 }
 
 static const struct gs_cli_cmd cmds[] = {
@@ -207,7 +203,7 @@ static const struct gs_cli_cmd cmds[] = {
 	{ "list", cmd_list, "list [--owner A] [--status active|retired] "
 	  "[--min-capacity C] [--max-capacity C]", "Panels, filtered." },
 	{ "history", cmd_history, "history PANEL",
-	  "Finalized production per slot (empty until the oracle exists)." },
+	  "Finalized production per slot (gs-oracle history)." },
 	{ NULL, NULL, NULL, NULL },
 };
 

@@ -448,6 +448,23 @@ int gs_stake_lock_records(gs_store *s, const char *account, int64_t id,
 int gs_unbonding_records(gs_store *s, const char *account, int64_t id,
 			 json_t *out, gs_err *e);
 
+/* ---- oracle (oracle.c) ---------------------------------------------------- */
+
+/* Production records ({"type":"production"}) of panel-slots with reports:
+ * of one slot (slot >= 0) and/or one panel (panel > 0); final_only leaves
+ * out slots not yet finalized. */
+int gs_production_records(gs_store *s, int64_t slot, int64_t panel,
+			  int final_only, json_t *out, gs_err *e);
+/* Finalized production of an existing panel (GS_EINPUT if unknown). */
+int gs_panel_history(gs_store *s, int64_t panel, json_t *out, gs_err *e);
+/* Raw reports (slot < 0, panel 0, oracle NULL: any). */
+int gs_report_records(gs_store *s, int64_t slot, int64_t panel,
+		      const char *oracle, json_t *out, gs_err *e);
+/* Every slot with reports: open, reporting or finalized as of now. */
+int gs_oracle_slot_records(gs_store *s, int64_t now, json_t *out, gs_err *e);
+/* Accounts with role oracle: stake, reports, flags, accuracy. */
+int gs_oracle_records(gs_store *s, json_t *out, gs_err *e);
+
 /* ---- verification and replay (verify.c) ---------------------------------- */
 
 /* Check the chain, every signature and the invariants; problems are

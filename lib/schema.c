@@ -116,6 +116,30 @@ const char *const gs_migrations[] = {
 	"  debt BIGINT NOT NULL CHECK (debt >= 0));"
 	"INSERT INTO stake_total (id, staked, locked, unbonding, debt) "
 	"VALUES (1, 0, 0, 0, 0);",
+	/* 3: oracle reports and finalized production */
+	"CREATE TABLE oracle_reports ("
+	"  slot BIGINT NOT NULL,"
+	"  panel BIGINT NOT NULL REFERENCES panels (id),"
+	"  oracle TEXT NOT NULL REFERENCES accounts (name),"
+	"  wh BIGINT NOT NULL CHECK (wh >= 0),"
+	"  seq BIGINT NOT NULL,"
+	"  time BIGINT NOT NULL,"
+	"  flagged INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY (slot, panel, oracle));"
+	"CREATE INDEX oracle_reports_oracle ON oracle_reports (oracle, slot);"
+	"CREATE TABLE oracle_slots ("
+	"  slot BIGINT PRIMARY KEY,"
+	"  final INTEGER NOT NULL,"
+	"  finalized_seq BIGINT,"
+	"  finalized_at BIGINT);"
+	"CREATE TABLE production ("
+	"  slot BIGINT NOT NULL,"
+	"  panel BIGINT NOT NULL REFERENCES panels (id),"
+	"  wh BIGINT CHECK (wh >= 0),"
+	"  reports BIGINT NOT NULL,"
+	"  status TEXT NOT NULL CHECK (status IN ('final', 'unverified')),"
+	"  PRIMARY KEY (slot, panel));"
+	"CREATE INDEX production_panel ON production (panel, slot);",
 };
 
 const int gs_migration_count =
@@ -137,5 +161,8 @@ const struct gs_state_table gs_state_tables[] = {
 	{ "unbondings", "id" },
 	{ "stake_checkpoints", "account, seq" },
 	{ "stake_total", "id" },
+	{ "oracle_reports", "slot, panel, oracle" },
+	{ "oracle_slots", "slot" },
+	{ "production", "slot, panel" },
 	{ NULL, NULL },
 };
