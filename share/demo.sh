@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # demo.sh - the main job: build the toolkit, then run a scripted session on a
 # fresh state file (genesis, keys, accounts, mint, transfers, a lock, panels,
-# stake, verify, balances). The state is left in ./demo/ for a look around.
+# oracle readings and finalization, stake, verify, balances). The state is left in ./demo/ for a look around.
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 "$src/share/setup.sh" "$src/build"
@@ -12,9 +12,9 @@ mkdir -p "$work"
 export GS_KEYDIR="$work/keys" GS_DB="$work/gridset.db" GS_NOW=2026-11-25T08:00:00Z
 say() { printf '\n$ %s\n' "$*"; "$@"; }
 
-for who in admin alice bob carol; do gs key new "$who" >/dev/null; done
+for who in admin alice bob carol meter1; do gs key new "$who" >/dev/null; done
 say gs init --admin admin
-for who in alice bob carol; do gs account register --as "$who" >/dev/null; done
+for who in alice bob carol meter1; do gs account register --as "$who" >/dev/null; done
 say gs account list --table
 say gs-token mint --to alice 1000 --as admin
 say gs-token transfer --to bob 250.5 --as alice
@@ -33,6 +33,17 @@ echo; echo "\$ gs-panel register --as admin < panels.ndjson   # two panels, one 
 gs-panel register --as admin <"$work/panels.ndjson"
 say gs-panel transfer 3 --to alice --as carol
 say gs-panel list --table
+say gs admin grant oracle meter1 --as admin
+say gs-token mint --to meter1 150 --as admin
+say gs-stake deposit 120 --as meter1
+printf '{"panel":1,"slot":"2026-11-25T07:45Z","wh":910}\n{"panel":2,"slot":"2026-11-25T07:45Z","wh":540}\n{"panel":3,"slot":"2026-11-25T07:45Z","wh":880}\n' >"$work/readings.ndjson"
+echo; echo "\$ gs-oracle report --as meter1 < readings.ndjson   # three readings, one signed tx"
+gs-oracle report --as meter1 <"$work/readings.ndjson"
+echo; echo "\$ gs-oracle finalize 2026-11-25T07:45Z --as admin   # refused: verification period"
+gs-oracle finalize 2026-11-25T07:45Z --as admin || echo "(exit $?)"
+GS_NOW=2026-11-25T08:30:00Z say gs-oracle finalize --due --as admin
+say gs-oracle show 2026-11-25T07:45Z --table
+say gs-panel history 1
 say gs-stake deposit 200 --as alice
 say gs-stake deposit 50 --as bob
 GS_NOW=2026-11-25T09:00:00Z say gs-stake request-withdraw 20 --as bob
