@@ -624,6 +624,36 @@ static int cmd_status(struct gs_cli *c, int argc, char **argv)
 	return GS_OK;
 }
 
+/* ---- tick ---- */
+
+/* The due steps, in the order DESIGN §8 gives; each is its own tx. */
+static const char *const tick_steps[] = { "oracle.finalize", NULL };
+
+static int cmd_tick(struct gs_cli *c, int argc, char **argv)
+{
+	int rc;
+
+	if (gs_cli_noopts(c, argc, argv))
+		return GS_EUSAGE;
+	if (optind != argc)
+		return gs_cli_usage(c, "no arguments expected");
+	if ((rc = gs_cli_state(c)))
+		return rc;
+	for (int i = 0; tick_steps[i]; i++) {
+		const char *id = c->id;
+		char buf[GS_ID_MAX + 32];
+		if (id) {	/* one idempotency key per step */
+			snprintf(buf, sizeof buf, "%s.%d", id, i);
+			c->id = buf;
+		}
+		rc = gs_cli_tx(c, tick_steps[i], json_pack("{s:i}", "due", 1));
+		c->id = id;
+		if (rc)
+			return rc;
+	}
+	return GS_OK;
+}
+
 static const struct gs_cli_cmd cmds[] = {
 	{ "init", cmd_init, "init --admin NAME [--decimals 6] [--symbol GST] "
 	  "[--slot-seconds 900]", "Create a new state file (genesis)." },
@@ -641,6 +671,9 @@ static const struct gs_cli_cmd cmds[] = {
 	{ "verify", cmd_verify, "verify [--replay]",
 	  "Check the hash chain, signatures, invariants (and replay)." },
 	{ "status", cmd_status, "status", "Journal head and state summary." },
+	{ "tick", cmd_tick, "tick --as OPERATOR",
+	  "Do everything that is due, in order (so far: oracle finalize --due);\n"
+	  "safe to run from cron every minute, concurrently, repeatedly." },
 	{ NULL, NULL, NULL, NULL },
 };
 
