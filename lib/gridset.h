@@ -414,6 +414,11 @@ int gs_panel_records(gs_store *s, int64_t id, const struct gs_panel_filter *f,
 int gs_panel_active(gs_store *s, int64_t id, char owner[33],
 		    int64_t *capacity_w, gs_err *e);
 
+/* Capacity of a panel that was active at time t (registered, not retired
+ * before t); GS_EINPUT unknown, GS_EREFUSED retired before t. */
+int gs_panel_capacity_at(gs_store *s, int64_t id, int64_t t,
+			 int64_t *capacity_w, gs_err *e);
+
 /* ---- staking (stake.c) --------------------------------------------------- */
 
 typedef struct gs_stake {
@@ -431,8 +436,9 @@ int gs_stake_lock(gs_ctx *c, const char *account, int64_t amount,
 /* Release an active stake lock, exactly once. */
 int gs_stake_release(gs_ctx *c, int64_t id, gs_err *e);
 /* Take amount from account's stake: from the collateral lock (id, 0 for
- * none) first, then free stake, then unbonding stake; what is taken goes
- * from the vault to treasury (*taken), the rest becomes debt. */
+ * none) first, then free stake, then unbonding stake, then the holder's own
+ * (manual) stake locks; what is taken goes from the vault to treasury
+ * (*taken), the rest becomes debt (saturating at INT64_MAX). */
 int gs_stake_penalize(gs_ctx *c, const char *account, int64_t amount,
 		      int64_t collateral, int64_t *taken, gs_err *e);
 /* Stake records of account (NULL: every staker) now (at < 0) or as they

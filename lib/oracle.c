@@ -70,7 +70,7 @@ static int one_report(gs_ctx *c, const struct oracle_params *p, json_t *item,
 {
 	static const char *const fields[] = { "panel", "slot", "wh", NULL };
 	int64_t panel, slot, wh, cap, limit, end;
-	char owner[33], when[32];
+	char when[32];
 	int rc;
 
 	if (gs_json_only(item, fields, e) ||
@@ -89,7 +89,8 @@ static int one_report(gs_ctx *c, const struct oracle_params *p, json_t *item,
 		return rc < 0 ? e->code : gs_fail(e, GS_EREFUSED, "slot %lld is "
 						  "finalized: reports are closed",
 						  (long long)slot);
-	if (gs_panel_active(c->store, panel, owner, &cap, e))
+	/* a panel retired after the slot ended still gets that slot's value */
+	if (gs_panel_capacity_at(c->store, panel, end, &cap, e))
 		return e->code;
 	if (gs_muldiv_floor(cap, p->slot_seconds, 3600, &limit))
 		return gs_fail(e, GS_EINTERNAL, "capacity overflows");
@@ -270,8 +271,10 @@ static int charge_flags(gs_ctx *c, const struct oracle_params *p, int64_t slot,
 	json_object_foreach(per, oracle, v) {
 		int64_t flags = json_integer_value(v), amount, taken;
 		gs_stake st;
-		if (rc || __builtin_mul_overflow(flags, p->penalty, &amount))
+		if (rc)
 			break;
+		if (__builtin_mul_overflow(flags, p->penalty, &amount))
+			amount = INT64_MAX;	/* saturate: the stake is gone anyway */
 		if ((rc = gs_stake_penalize(c, oracle, amount, 0, &taken, e)) ||
 		    (rc = gs_stake_get(c->store, oracle, &st, e)))
 			break;

@@ -247,3 +247,26 @@ int gs_panel_records(gs_store *s, int64_t id, const struct gs_panel_filter *f,
 		return gs_fail(e, GS_EINPUT, "unknown panel %lld", (long long)id);
 	return GS_OK;
 }
+
+int gs_panel_capacity_at(gs_store *s, int64_t id, int64_t t,
+			 int64_t *capacity_w, gs_err *e)
+{
+	gs_stmt *st;
+	int64_t retired = -1;
+	char when[32];
+	int rc = gs_query_row(s, e, &st, "SELECT capacity_w, retired_at FROM "
+			      "panels WHERE id = ?", "i", id);
+
+	if (rc < 0)
+		return e->code;
+	if (rc == 0)
+		return gs_fail(e, GS_EINPUT, "unknown panel %lld", (long long)id);
+	*capacity_w = gs_col_int(st, 0);
+	if (gs_col_type(st, 1) == 'i')
+		retired = gs_col_int(st, 1);
+	gs_stmt_reset(st);
+	if (retired >= 0 && retired < t)
+		return gs_fail(e, GS_EREFUSED, "panel %lld was retired at %s",
+			       (long long)id, gs_time_format(retired, when, sizeof when));
+	return GS_OK;
+}

@@ -112,10 +112,9 @@ const char *const gs_migrations[] = {
 	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
 	"  staked BIGINT NOT NULL CHECK (staked >= 0),"
 	"  locked BIGINT NOT NULL CHECK (locked >= 0),"
-	"  unbonding BIGINT NOT NULL CHECK (unbonding >= 0),"
-	"  debt BIGINT NOT NULL CHECK (debt >= 0));"
-	"INSERT INTO stake_total (id, staked, locked, unbonding, debt) "
-	"VALUES (1, 0, 0, 0, 0);",
+	"  unbonding BIGINT NOT NULL CHECK (unbonding >= 0));"
+	"INSERT INTO stake_total (id, staked, locked, unbonding) "
+	"VALUES (1, 0, 0, 0);",
 	/* 3: oracle reports and finalized production */
 	"CREATE TABLE oracle_reports ("
 	"  slot BIGINT NOT NULL,"

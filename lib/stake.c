@@ -24,7 +24,8 @@ int gs_stake_get(gs_store *s, const char *account, gs_stake *st, gs_err *e)
 }
 
 /* Apply deltas to account's stake and the total, and checkpoint both at
- * the tx's seq. Amounts never go negative: callers check first. */
+ * the tx's seq. Amounts never go negative: callers check first. Debt is
+ * per account only (it saturates, so no total is kept). */
 static int stake_change(gs_ctx *c, const char *account, int64_t staked,
 			int64_t locked, int64_t unbonding, int64_t debt,
 			gs_err *e)
@@ -37,8 +38,8 @@ static int stake_change(gs_ctx *c, const char *account, int64_t staked,
 		    "locked + ?, unbonding = unbonding + ?, debt = debt + ? WHERE "
 		    "account = ?", "iiiit", staked, locked, unbonding, debt, account) ||
 	    gs_exec(c->store, e, "UPDATE stake_total SET staked = staked + ?, "
-		    "locked = locked + ?, unbonding = unbonding + ?, debt = debt + ?",
-		    "iiii", staked, locked, unbonding, debt) ||
+		    "locked = locked + ?, unbonding = unbonding + ?", "iii", staked,
+		    locked, unbonding) ||
 	    gs_exec(c->store, e, "INSERT INTO stake_checkpoints (account, seq, time, "
 		    "staked, locked, unbonding, debt) SELECT account, ?, ?, staked, "
 		    "locked, unbonding, debt FROM stakes WHERE account = ? "
@@ -47,7 +48,7 @@ static int stake_change(gs_ctx *c, const char *account, int64_t staked,
 		    "unbonding = excluded.unbonding, debt = excluded.debt", "iit", c->seq, c->time, account) ||
 	    gs_exec(c->store, e, "INSERT INTO stake_checkpoints (account, seq, time, "
 		    "staked, locked, unbonding, debt) SELECT '*', ?, ?, staked, "
-		    "locked, unbonding, debt FROM stake_total WHERE id = 1 "
+		    "locked, unbonding, 0 FROM stake_total WHERE id = 1 "
 		    "ON CONFLICT (account, seq) DO UPDATE SET time = excluded.time, "
 		    "staked = excluded.staked, locked = excluded.locked, "
 		    "unbonding = excluded.unbonding, debt = excluded.debt", "ii", c->seq, c->time))
@@ -318,6 +319,36 @@ static int take_unbonding(gs_ctx *c, const char *account, int64_t *rest,
 	return GS_OK;
 }
 
+/* Take up to *rest from account's active stake locks, oldest first
+ * (manual ones only when manual_only); each lock touched is consumed for
+ * what was taken and the rest of it freed. */
+static int take_locks(gs_ctx *c, const char *account, int manual_only,
+		      int64_t *rest, int64_t *taken, gs_err *e)
+{
+	while (*rest > 0) {
+		int64_t id, lamount, x;
+		char owner[33];
+		gs_stmt *q;
+		int rc = gs_query_row(c->store, e, &q, "SELECT id, amount FROM "
+				      "stake_locks WHERE account = ? AND state = "
+				      "'active' AND (? = 0 OR manual = 1) ORDER BY id "
+				      "LIMIT 1", "ti", account, (int64_t)manual_only);
+		if (rc < 0)
+			return e->code;
+		if (rc == 0)
+			break;
+		id = gs_col_int(q, 0);
+		lamount = gs_col_int(q, 1);
+		gs_stmt_reset(q);
+		x = lamount < *rest ? lamount : *rest;
+		if (lock_close(c, id, "consumed", x, owner, &lamount, e))
+			return e->code;
+		*rest -= x;
+		*taken += x;
+	}
+	return GS_OK;
+}
+
 int gs_stake_penalize(gs_ctx *c, const char *account, int64_t amount,
 		      int64_t collateral, int64_t *taken, gs_err *e)
 {
@@ -359,7 +390,12 @@ int gs_stake_penalize(gs_ctx *c, const char *account, int64_t amount,
 	rest -= x;
 	*taken += x;
 	if (take_unbonding(c, account, &rest, taken, e) ||
-	    (rest > 0 && stake_change(c, account, 0, 0, 0, rest, e)) ||
+	    take_locks(c, account, 1, &rest, taken, e) ||
+	    gs_stake_get(c->store, account, &st, e))
+		return e->code;
+	if (rest > INT64_MAX - st.debt)
+		rest = INT64_MAX - st.debt;	/* debt saturates: never a real */
+	if ((rest > 0 && stake_change(c, account, 0, 0, 0, rest, e)) ||
 	    gs_token_move(c->store, "vault", "treasury", *taken, e))
 		return e->code;
 	return GS_OK;
@@ -475,24 +511,9 @@ static int apply_slash(gs_ctx *c, json_t *args, gs_err *e)
 		return e->code;
 	rest -= x;
 	taken += x;
-	if (take_unbonding(c, account, &rest, &taken, e))
+	if (take_unbonding(c, account, &rest, &taken, e) ||
+	    take_locks(c, account, 0, &rest, &taken, e))
 		return e->code;
-	while (rest > 0) {	/* then locked stake, oldest lock first */
-		int64_t id, lamount;
-		char owner[33];
-		if (gs_query_int(c->store, e, &id, "SELECT min(id) FROM stake_locks "
-				 "WHERE account = ? AND state = 'active'", "t",
-				 account) != 1)
-			break;
-		if (gs_query_int(c->store, e, &lamount, "SELECT amount FROM "
-				 "stake_locks WHERE id = ?", "i", id) != 1)
-			return e->code;
-		x = lamount < rest ? lamount : rest;
-		if (lock_close(c, id, "consumed", x, owner, &lamount, e))
-			return e->code;
-		rest -= x;
-		taken += x;
-	}
 	if (taken == 0)
 		return gs_fail(e, GS_EREFUSED, "'%s' has no stake to slash", account);
 	if (gs_token_move(c->store, "vault", "treasury", taken, e))

@@ -153,8 +153,7 @@ static const struct invariant {
 	  "SELECT count(*) FROM stake_total t WHERE t.staked <> (SELECT "
 	  "coalesce(sum(staked), 0) FROM stakes) OR t.locked <> (SELECT "
 	  "coalesce(sum(locked), 0) FROM stakes) OR t.unbonding <> (SELECT "
-	  "coalesce(sum(unbonding), 0) FROM stakes) OR t.debt <> (SELECT "
-	  "coalesce(sum(debt), 0) FROM stakes)" },
+	  "coalesce(sum(unbonding), 0) FROM stakes)" },
 	{ "stake locks: non-positive amount or inconsistent closing",
 	  "SELECT count(*) FROM stake_locks WHERE amount <= 0 OR taken < 0 OR "
 	  "taken > amount OR (state = 'active') <> (closed_seq IS NULL)" },
