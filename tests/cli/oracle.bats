@@ -381,9 +381,11 @@ EOF
 	refused 65 gs-oracle report --as o1 <<<'{"panel":1,"slot":1995112,"wh":1,"extra":1}'
 	refused 65 gs-oracle report --as o1 <<<'{"panel":1,"slot":1995112}'
 	refused 64 gs-oracle report --panel 1 --slot "#$S0" --wh 1 extra --as o1
-	# retired panel
+	# retired panel: retired as S0 ended, it still gets S0's value; a slot
+	# that ended after the retirement is refused
 	gs-panel retire 2 --as alice >/dev/null
-	refused 1 gs-oracle report --panel 2 --slot "#$S0" --wh 1 --as o1
+	refused 1 gs-oracle report --panel 2 --slot "#$((S0 + 1))" --wh 1 --as o1 \
+		--now 2026-11-25T10:30:00Z
 	has "$stderr" "retired"
 	# finalized slot: refused, whoever reports
 	xrun 0 gs-oracle finalize "#$S0" --as admin --now 2026-11-25T10:30:00Z
