@@ -33,7 +33,13 @@ echo "== make check with AddressSanitizer + UBSan"
 "$src/share/setup.sh" "$src/build-asan" --enable-sanitizers
 ASAN_OPTIONS=detect_leaks=1 check "$src/build-asan"
 echo "== make distcheck"
-(cd "$src/build" && make -s distcheck >/dev/null)
+(cd "$src/build" && make -s distcheck >distcheck.log 2>&1) || {
+	grep -E '^(FAIL|ERROR)|^not ok|error' "$src/build/distcheck.log" | head -40
+	find "$src/build" -path '*gridset-*/_build/*' -name '*.log' -newer \
+		"$src/build/Makefile" -exec grep -l -E '^(FAIL|not ok)' {} + 2>/dev/null |
+		head -5 | xargs -r tail -40
+	exit 1
+}
 read -r p1 f1 < <(count "$src/build")
 read -r p2 f2 < <(count "$src/build-asan")
 echo "plain build: $p1 test cases passed; sanitizer build: $p2 passed"
