@@ -16,14 +16,11 @@ check() {
 
 # count DIR: test cases passed and failed in DIR's logs (Check, bats) -> "P F".
 count() {
-	local p f
-	p=$(cat "$1"/tests/unit/*.log 2>/dev/null | awk -F'[:,]' '/Checks:/ {
-		n += $3; bad += $5 + $7 } END { print n - bad }')
-	f=$(cat "$1"/tests/unit/*.log 2>/dev/null | awk -F'[:,]' '/Checks:/ {
-		bad += $5 + $7 } END { print bad + 0 }')
-	p=$((p + $(cat "$1"/tests/cli/*.log | grep -c '^ok ')))
-	f=$((f + $(cat "$1"/tests/cli/*.log | grep -c '^not ok ')))
-	echo "$p $f"
+	cat "$1"/tests/unit/*.log "$1"/tests/cli/*.log 2>/dev/null | awk -F'[:,]' '
+		/Checks:/ { p += $3 - $5 - $7; f += $5 + $7 }
+		/^ok /    { p++ }
+		/^not ok / { f++ }
+		END { print p + 0, f + 0 }'
 }
 
 "$src/share/setup.sh" "$src/build"
