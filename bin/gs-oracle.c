@@ -5,16 +5,6 @@
 #include "gridset.h"
 #include "cli.h"
 
-/* Parse SLOT ("#n" or its ISO-8601 start) with the state's slot length. */
-static int slot_arg(struct gs_cli *c, const char *s, int64_t *slot)
-{
-	gs_err e;
-
-	if (gs_slot_parse(s, c->cfg.slot_seconds, slot, &e) == GS_OK)
-		return GS_OK;
-	return gs_cli_bad(c, "SLOT: %s", e.msg);
-}
-
 /* Parse a positive id (PANEL). */
 static int id_arg(struct gs_cli *c, const char *what, const char *s,
 		  int64_t *id)
@@ -33,24 +23,6 @@ static int wh_arg(struct gs_cli *c, const char *s, int64_t *wh)
 	    gs_energy_parse(s, wh, &e) == GS_OK)
 		return GS_OK;
 	return gs_cli_bad(c, "--wh: %s", e.msg);
-}
-
-/* Batch item: a "slot" given as text ("#n" or ISO start) becomes its
- * number; everything else is checked by the library. */
-static json_t *report_item(struct gs_cli *c, json_t *in, gs_err *e)
-{
-	json_t *slot = json_object_get(in, "slot");
-	int64_t n;
-
-	if (!json_is_string(slot))
-		return json_incref(in);
-	if (gs_slot_parse(json_string_value(slot), c->cfg.slot_seconds, &n, e)) {
-		gs_err_prefix(e, "field \"slot\": ");
-		return NULL;
-	}
-	in = json_deep_copy(in);
-	json_object_set_new(in, "slot", json_integer(n));
-	return in;
 }
 
 static int cmd_report(struct gs_cli *c, int argc, char **argv)
@@ -78,14 +50,14 @@ static int cmd_report(struct gs_cli *c, int argc, char **argv)
 	if (!panel && !slot && !wh && gs_cli_is_batch(argc, argv)) {
 		if ((rc = gs_cli_state(c)))
 			return rc;
-		if (gs_cli_read_items(c, report_item, &args, &e))
+		if (gs_cli_read_items(c, gs_cli_slot_item, &args, &e))
 			return gs_cli_error(c, &e);
 		return gs_cli_tx(c, "oracle.report", args);
 	}
 	if (!panel || !slot || !wh || optind != argc)
 		return gs_cli_usage(c, "need --panel, --slot and --wh");
 	if ((rc = gs_cli_state(c)) || (rc = id_arg(c, "PANEL", panel, &p)) ||
-	    (rc = slot_arg(c, slot, &sl)) || (rc = wh_arg(c, wh, &w)))
+	    (rc = gs_cli_slot(c, slot, &sl)) || (rc = wh_arg(c, wh, &w)))
 		return rc;
 	return gs_cli_tx(c, "oracle.report", json_pack("{s:I,s:I,s:I}", "panel",
 				(json_int_t)p, "slot", (json_int_t)sl, "wh", (json_int_t)w));
@@ -111,7 +83,7 @@ static int cmd_finalize(struct gs_cli *c, int argc, char **argv)
 		return rc;
 	if (due)
 		return gs_cli_tx(c, "oracle.finalize", json_pack("{s:i}", "due", 1));
-	if ((rc = slot_arg(c, argv[optind], &slot)))
+	if ((rc = gs_cli_slot(c, argv[optind], &slot)))
 		return rc;
 	return gs_cli_tx(c, "oracle.finalize", json_pack("{s:I}", "slot",
 							 (json_int_t)slot));
@@ -128,7 +100,7 @@ static int cmd_show(struct gs_cli *c, int argc, char **argv)
 		return GS_EUSAGE;
 	if (optind != argc - 1)
 		return gs_cli_usage(c, "need one SLOT");
-	if ((rc = gs_cli_state(c)) || (rc = slot_arg(c, argv[optind], &slot)))
+	if ((rc = gs_cli_state(c)) || (rc = gs_cli_slot(c, argv[optind], &slot)))
 		return rc;
 	recs = json_array();
 	return gs_cli_query(c, gs_production_records(c->store, slot, 0, 0, recs, &e),
@@ -176,7 +148,7 @@ static int cmd_reports(struct gs_cli *c, int argc, char **argv)
 	if (argc - optind > 1)
 		return gs_cli_usage(c, "at most one SLOT");
 	if ((rc = gs_cli_state(c)) ||
-	    (optind < argc && (rc = slot_arg(c, argv[optind], &slot))) ||
+	    (optind < argc && (rc = gs_cli_slot(c, argv[optind], &slot))) ||
 	    (panel && (rc = id_arg(c, "PANEL", panel, &p))))
 		return rc;
 	recs = json_array();

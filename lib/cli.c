@@ -491,6 +491,31 @@ int gs_cli_amount(struct gs_cli *c, const char *s, int64_t *v)
 	return gs_cli_error(c, &e);
 }
 
+int gs_cli_slot(struct gs_cli *c, const char *s, int64_t *slot)
+{
+	gs_err e;
+
+	if (gs_slot_parse(s, c->cfg.slot_seconds, slot, &e) == GS_OK)
+		return GS_OK;
+	return gs_cli_bad(c, "SLOT: %s", e.msg);
+}
+
+json_t *gs_cli_slot_item(struct gs_cli *c, json_t *in, gs_err *e)
+{
+	json_t *slot = json_object_get(in, "slot");
+	int64_t n;
+
+	if (!json_is_string(slot))
+		return json_incref(in);
+	if (gs_slot_parse(json_string_value(slot), c->cfg.slot_seconds, &n, e)) {
+		gs_err_prefix(e, "field \"slot\": ");
+		return NULL;
+	}
+	in = json_deep_copy(in);
+	json_object_set_new(in, "slot", json_integer(n));
+	return in;
+}
+
 int gs_cli_done(struct gs_cli *c, int rc)
 {
 	gs_out_free(c->out);

@@ -97,6 +97,10 @@ int gs_cli_query(struct gs_cli *c, int rc, json_t *recs, gs_err *e);
 /* Parse a positive AMOUNT in credits (state must be open); prints the
  * error. */
 int gs_cli_amount(struct gs_cli *c, const char *s, int64_t *v);
+/* Parse SLOT ("#n" or its ISO-8601 start; state open); prints errors. */
+int gs_cli_slot(struct gs_cli *c, const char *s, int64_t *slot);
+/* Batch item converter: a "slot" given as text becomes its number. */
+json_t *gs_cli_slot_item(struct gs_cli *c, json_t *in, gs_err *e);
 /* Output one record (steals rec). */
 void gs_cli_print(struct gs_cli *c, json_t *rec);
 /* Print every record of array recs (steals recs). */

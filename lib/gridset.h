@@ -471,6 +471,52 @@ int gs_oracle_slot_records(gs_store *s, int64_t now, json_t *out, gs_err *e);
 /* Accounts with role oracle: stake, reports, flags, accuracy. */
 int gs_oracle_records(gs_store *s, json_t *out, gs_err *e);
 
+/* ---- batch auction clearing (clearing.c) --------------------------------- */
+
+enum { GS_BUY = 1, GS_SELL = 2 };
+
+/* One order of a book: side, limit price (base units per kWh), quantity
+ * (Wh, > 0), entry sequence (ties: lower first); fill is the result. */
+struct gs_order {
+	int64_t price, qty, seq, fill;
+	int side;
+};
+
+/* Result of a clearing: volume (Wh), and when volume > 0 the price
+ * interval [lo, hi] and the price P = lo + floor((hi - lo) / 2). */
+struct gs_clearing {
+	int64_t volume, price, lo, hi;
+	int has_price;
+};
+
+/* Clear the book o[0..n) by DESIGN §9: sets out and every order's fill
+ * (sum of buy fills = sum of sell fills = volume; all at the price).
+ * GS_EINPUT for a non-positive quantity or a volume beyond int64. */
+int gs_clear(struct gs_order *o, size_t n, struct gs_clearing *out, gs_err *e);
+
+/* ---- auction (auction.c) -------------------------------------------------- */
+
+/* Tokens an order locks as escrow (DESIGN §9): a buy with limit >= 0
+ * ceil(q*limit/1000), a sell with limit < 0 ceil(q*|limit|/1000), else 0. */
+int64_t gs_escrow_tokens(int side, int64_t qty, int64_t price);
+/* Stake collateral of a sell: ceil(q * max(price, 0) * penalty_bps / 10^7). */
+int64_t gs_collateral(int64_t qty, int64_t price, int64_t penalty_bps);
+/* Order records: one order (id > 0), or a slot's (slot >= 0) / an
+ * account's, in entry order. */
+int gs_order_records(gs_store *s, int64_t slot, int64_t id, const char *account,
+		     json_t *out, gs_err *e);
+/* The clearing record of a slot; GS_EREFUSED if it is not cleared. */
+int gs_clearing_record(gs_store *s, int64_t slot, json_t *out, gs_err *e);
+/* One fill record per cleared order of slot, in entry order. */
+int gs_fill_records(gs_store *s, int64_t slot, json_t *out, gs_err *e);
+
+/* Supply and demand step curves of a slot ({"type":"curve","side":
+ * "demand"|"supply","price","cum_wh"}), then its clearing record (or a
+ * provisional one for the open book). */
+int gs_curve_records(gs_store *s, int64_t slot, json_t *out, gs_err *e);
+/* Draw curve records as an SVG document on f (curve.c). */
+void gs_curve_svg(FILE *f, json_t *recs, int decimals);
+
 /* ---- verification and replay (verify.c) ---------------------------------- */
 
 /* Check the chain, every signature and the invariants; problems are

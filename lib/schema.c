@@ -139,6 +139,33 @@ const char *const gs_migrations[] = {
 	"  status TEXT NOT NULL CHECK (status IN ('final', 'unverified')),"
 	"  PRIMARY KEY (slot, panel));"
 	"CREATE INDEX production_panel ON production (panel, slot);",
+	/* 4: the batch auction */
+	"CREATE TABLE orders ("
+	"  id INTEGER PRIMARY KEY,"
+	"  account TEXT NOT NULL REFERENCES accounts (name),"
+	"  slot BIGINT NOT NULL,"
+	"  side TEXT NOT NULL CHECK (side IN ('buy', 'sell')),"
+	"  price BIGINT NOT NULL,"
+	"  qty_wh BIGINT NOT NULL CHECK (qty_wh > 0),"
+	"  panel BIGINT REFERENCES panels (id),"
+	"  market INTEGER NOT NULL,"
+	"  escrow_lock BIGINT,"
+	"  collateral_lock BIGINT,"
+	"  state TEXT NOT NULL CHECK (state IN ('open', 'canceled', 'cleared')),"
+	"  fill_wh BIGINT,"
+	"  created_seq BIGINT NOT NULL,"
+	"  time BIGINT NOT NULL);"
+	"CREATE INDEX orders_slot ON orders (slot, state);"
+	"CREATE INDEX orders_account ON orders (account, slot);"
+	"CREATE TABLE clearings ("
+	"  slot BIGINT PRIMARY KEY,"
+	"  price BIGINT,"
+	"  volume_wh BIGINT NOT NULL,"
+	"  lo BIGINT,"
+	"  hi BIGINT,"
+	"  orders BIGINT NOT NULL,"
+	"  seq BIGINT NOT NULL,"
+	"  time BIGINT NOT NULL);",
 };
 
 const int gs_migration_count =
@@ -163,5 +190,7 @@ const struct gs_state_table gs_state_tables[] = {
 	{ "oracle_reports", "slot, panel, oracle" },
 	{ "oracle_slots", "slot" },
 	{ "production", "slot, panel" },
+	{ "orders", "id" },
+	{ "clearings", "slot" },
 	{ NULL, NULL },
 };

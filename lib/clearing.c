@@ -1,0 +1,197 @@
+/* clearing.c - the uniform-price batch auction rule of DESIGN §9, on its own. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "gridset.h"
+
+/* Sort context: orders by side rank (buys: price high first; sells: price
+ * low first), then entry sequence. */
+static int cmp_buy(const void *a, const void *b)
+{
+	const struct gs_order *x = *(const struct gs_order *const *)a;
+	const struct gs_order *y = *(const struct gs_order *const *)b;
+
+	if (x->price != y->price)
+		return x->price > y->price ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static int cmp_sell(const void *a, const void *b)
+{
+	const struct gs_order *x = *(const struct gs_order *const *)a;
+	const struct gs_order *y = *(const struct gs_order *const *)b;
+
+	if (x->price != y->price)
+		return x->price < y->price ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Marginal order with its remainder, for largest-remainder shares. */
+struct share {
+	struct gs_order *o;
+	__int128 rem;
+};
+
+static int cmp_share(const void *a, const void *b)
+{
+	const struct share *x = a, *y = b;
+
+	if (x->rem != y->rem)
+		return x->rem > y->rem ? -1 : 1;
+	return x->o->seq < y->o->seq ? -1 : x->o->seq > y->o->seq;
+}
+
+/* Split residual among the k orders at the clearing price pro rata to
+ * their quantity (total q), whole Wh, largest remainder, ties to the
+ * earlier entry. */
+static int split(struct gs_order **at, size_t k, __int128 q, __int128 residual,
+		 gs_err *e)
+{
+	struct share *sh;
+	__int128 given = 0;
+
+	if (k == 0 || residual == 0)
+		return GS_OK;
+	sh = malloc(k * sizeof *sh);
+	if (!sh)
+		return gs_fail(e, GS_EINTERNAL, "out of memory");
+	for (size_t i = 0; i < k; i++) {
+		__int128 num = residual * at[i]->qty;
+		at[i]->fill = (int64_t)(num / q);
+		sh[i].o = at[i];
+		sh[i].rem = num % q;
+		given += at[i]->fill;
+	}
+	qsort(sh, k, sizeof *sh, cmp_share);
+	for (size_t i = 0; given < residual; i++, given++)
+		sh[i].o->fill++;
+	free(sh);
+	return GS_OK;
+}
+
+/* Greedy matching of the sorted sides: the largest volume among the
+ * welfare-maximal outcomes. Marks each order's matched quantity in fill
+ * (provisional) and returns the volume. */
+static __int128 match(struct gs_order **buy, size_t nb, struct gs_order **sell,
+		      size_t ns)
+{
+	size_t i = 0, j = 0;
+	int64_t lb = nb ? buy[0]->qty : 0, ls = ns ? sell[0]->qty : 0;
+	__int128 v = 0;
+
+	while (i < nb && j < ns && buy[i]->price >= sell[j]->price) {
+		int64_t m = lb < ls ? lb : ls;
+		buy[i]->fill += m;
+		sell[j]->fill += m;
+		v += m;
+		lb -= m;
+		ls -= m;
+		if (lb == 0 && ++i < nb)
+			lb = buy[i]->qty;
+		if (ls == 0 && ++j < ns)
+			ls = sell[j]->qty;
+	}
+	return v;
+}
+
+/* Price interval from the provisional matching (DESIGN §9 step 2). */
+static void interval(struct gs_order *o, size_t n, int64_t *lo, int64_t *hi)
+{
+	*lo = INT64_MIN;
+	*hi = INT64_MAX;
+	for (size_t i = 0; i < n; i++) {
+		int accepted = o[i].fill > 0, unfilled = o[i].fill < o[i].qty;
+		if (o[i].side == GS_BUY) {
+			if (accepted && o[i].price < *hi)
+				*hi = o[i].price;
+			if (unfilled && o[i].price > *lo)
+				*lo = o[i].price;
+		} else {
+			if (accepted && o[i].price > *lo)
+				*lo = o[i].price;
+			if (unfilled && o[i].price < *hi)
+				*hi = o[i].price;
+		}
+	}
+}
+
+/* Final fills of one side at price p (DESIGN §9 step 4). */
+static int fill_side(struct gs_order **side, size_t n, int64_t p, int buy,
+		     __int128 volume, gs_err *e)
+{
+	struct gs_order **at = malloc((n ? n : 1) * sizeof *at);
+	__int128 full = 0, q = 0;
+	size_t k = 0;
+	int rc;
+
+	if (!at)
+		return gs_fail(e, GS_EINTERNAL, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		struct gs_order *o = side[i];
+		int inside = buy ? o->price > p : o->price < p;
+		o->fill = inside ? o->qty : 0;
+		if (inside)
+			full += o->qty;
+		else if (o->price == p) {
+			at[k++] = o;
+			q += o->qty;
+		}
+	}
+	rc = split(at, k, q, volume - full, e);
+	free(at);
+	return rc;
+}
+
+int gs_clear(struct gs_order *o, size_t n, struct gs_clearing *out, gs_err *e)
+{
+	struct gs_order **buy = malloc((n ? n : 1) * sizeof *buy);
+	struct gs_order **sell = malloc((n ? n : 1) * sizeof *sell);
+	size_t nb = 0, ns = 0;
+	__int128 v;
+	int rc = GS_OK;
+
+	memset(out, 0, sizeof *out);
+	if (!buy || !sell) {
+		free(buy);
+		free(sell);
+		return gs_fail(e, GS_EINTERNAL, "out of memory");
+	}
+	for (size_t i = 0; i < n; i++) {
+		o[i].fill = 0;
+		if (o[i].qty <= 0) {
+			rc = gs_fail(e, GS_EINPUT, "order %zu: quantity must be positive",
+				     i + 1);
+			goto done;
+		}
+		if (o[i].side == GS_BUY)
+			buy[nb++] = &o[i];
+		else
+			sell[ns++] = &o[i];
+	}
+	qsort(buy, nb, sizeof *buy, cmp_buy);
+	qsort(sell, ns, sizeof *sell, cmp_sell);
+	v = match(buy, nb, sell, ns);
+	if (v > INT64_MAX) {
+		rc = gs_fail(e, GS_EINPUT, "cleared volume exceeds %lld Wh",
+			     (long long)INT64_MAX);
+		goto done;
+	}
+	out->volume = (int64_t)v;
+	if (v == 0) {
+		for (size_t i = 0; i < n; i++)
+			o[i].fill = 0;
+		goto done;
+	}
+	interval(o, n, &out->lo, &out->hi);
+	/* lo + floor((hi - lo) / 2), in 128 bits: hi - lo may pass int64 */
+	out->price = (int64_t)((__int128)out->lo +
+			       (((__int128)out->hi - out->lo) >> 1));
+	out->has_price = 1;
+	if ((rc = fill_side(buy, nb, out->price, 1, v, e)) ||
+	    (rc = fill_side(sell, ns, out->price, 0, v, e)))
+		goto done;
+done:
+	free(buy);
+	free(sell);
+	return rc;
+}
