@@ -627,7 +627,8 @@ static int cmd_status(struct gs_cli *c, int argc, char **argv)
 /* ---- tick ---- */
 
 /* The due steps, in the order DESIGN §8 gives; each is its own tx. */
-static const char *const tick_steps[] = { "oracle.finalize", NULL };
+static const char *const tick_steps[] = { "oracle.finalize", "auction.clear",
+					   NULL };
 
 static int cmd_tick(struct gs_cli *c, int argc, char **argv)
 {
@@ -672,7 +673,8 @@ static const struct gs_cli_cmd cmds[] = {
 	  "Check the hash chain, signatures, invariants (and replay)." },
 	{ "status", cmd_status, "status", "Journal head and state summary." },
 	{ "tick", cmd_tick, "tick --as OPERATOR",
-	  "Do everything that is due, in order (so far: oracle finalize --due);\n"
+	  "Do everything that is due, in order (so far: oracle finalize --due,\n"
+	  "auction clear --due);\n"
 	  "safe to run from cron every minute, concurrently, repeatedly." },
 	{ NULL, NULL, NULL, NULL },
 };

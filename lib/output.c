@@ -69,7 +69,8 @@ static int is_time(const char *name)
 char *gs_out_field(const char *name, int64_t v, int decimals, char *buf,
 		   size_t n)
 {
-	if (is_money(name) || strcmp(name, "price") == 0)
+	if (is_money(name) || strcmp(name, "price") == 0 ||
+	    strcmp(name, "lo") == 0 || strcmp(name, "hi") == 0)
 		return gs_decimal_format(v, decimals, buf, n);
 	if (ends_with(name, "_wh"))
 		return gs_energy_format(v, buf, n);

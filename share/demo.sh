@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # demo.sh - the main job: build the toolkit, then run a scripted session on a
 # fresh state file (genesis, keys, accounts, mint, transfers, a lock, panels,
-# oracle readings and finalization, stake, verify, balances). The state is left in ./demo/ for a look around.
+# oracle readings and finalization, stake, an auction cleared by gs tick,
+# verify, balances). The state is left in ./demo/ for a look around.
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 "$src/share/setup.sh" "$src/build"
@@ -45,13 +46,19 @@ GS_NOW=2026-11-25T08:30:00Z say gs-oracle finalize --due --as admin
 say gs-oracle show 2026-11-25T07:45Z --table
 say gs-panel history 1
 say gs-stake deposit 200 --as alice
+say gs-auction order --slot 2026-11-25T10:00Z --sell 1.2kWh --price 0.10 --panel 1 --as alice
+say gs-auction order --slot 2026-11-25T10:00Z --buy 900Wh --price 0.12 --as bob
+say gs-auction order --slot 2026-11-25T10:00Z --buy 300Wh --price market --as carol
+GS_NOW=2026-11-25T09:56:00Z say gs tick --as admin
+say gs-auction result 2026-11-25T10:00Z --table
+say gs-auction curve 2026-11-25T10:00Z --svg "$work/curve.svg" --table
 say gs-stake deposit 50 --as bob
-GS_NOW=2026-11-25T09:00:00Z say gs-stake request-withdraw 20 --as bob
+GS_NOW=2026-11-25T10:00:00Z say gs-stake request-withdraw 20 --as bob
 echo; echo "\$ gs-stake withdraw --as bob   # refused: unbonding lasts 7 days"
-GS_NOW=2026-11-25T09:00:00Z gs-stake withdraw --as bob || echo "(exit $?)"
-GS_NOW=2026-12-02T09:00:00Z say gs-stake withdraw --as bob
+GS_NOW=2026-11-25T10:00:00Z gs-stake withdraw --as bob || echo "(exit $?)"
+GS_NOW=2026-12-02T10:00:00Z say gs-stake withdraw --as bob
 say gs-stake show bob --at 2026-11-25T08:30:00Z
 say gs-stake list --table
-GS_NOW=2026-12-02T09:00:00Z say gs verify --replay --table
+GS_NOW=2026-12-02T10:00:00Z say gs verify --replay --table
 say gs-token list --table
 say gs-token supply --table
