@@ -255,9 +255,9 @@ static int apply_cancel(gs_ctx *c, json_t *args, gs_err *e)
 	return gs_each_item(c, args, one_cancel, e);
 }
 
-/* An open order of the slot being cleared, with what settles it. */
+/* An open order of the slot being cleared, with its locks. */
 struct book_row {
-	int64_t id, escrow, collateral, qty, price;
+	int64_t id, escrow, escrow_amount, collateral, collateral_amount;
 	char account[33];
 };
 
@@ -265,9 +265,12 @@ struct book_row {
 static int read_book(gs_store *s, int64_t slot, struct gs_order **o,
 		     struct book_row **rows, size_t *n, gs_err *e)
 {
-	gs_stmt *st = gs_sql(s, "SELECT id, side, price, qty_wh, account, "
-			     "coalesce(escrow_lock, 0), coalesce(collateral_lock, 0) "
-			     "FROM orders WHERE slot = ? AND state = 'open' ORDER BY id", e);
+	gs_stmt *st = gs_sql(s, "SELECT o.id, o.side, o.price, o.qty_wh, o.account, "
+			     "coalesce(o.escrow_lock, 0), coalesce(l.amount, 0), "
+			     "coalesce(o.collateral_lock, 0), coalesce(k.amount, 0) "
+			     "FROM orders o LEFT JOIN locks l ON l.id = o.escrow_lock "
+			     "LEFT JOIN stake_locks k ON k.id = o.collateral_lock "
+			     "WHERE o.slot = ? AND o.state = 'open' ORDER BY o.id", e);
 	size_t cap = 0;
 	int rc;
 
@@ -294,49 +297,168 @@ static int read_book(gs_store *s, int64_t slot, struct gs_order **o,
 		struct book_row *r = &(*rows)[*n];
 		r->id = x->seq = gs_col_int(st, 0);
 		x->side = strcmp(gs_col_text(st, 1), "buy") == 0 ? GS_BUY : GS_SELL;
-		r->price = x->price = gs_col_int(st, 2);
-		r->qty = x->qty = gs_col_int(st, 3);
+		x->price = gs_col_int(st, 2);
+		x->qty = gs_col_int(st, 3);
 		x->fill = 0;
 		snprintf(r->account, sizeof r->account, "%s", gs_col_text(st, 4));
 		r->escrow = gs_col_int(st, 5);
-		r->collateral = gs_col_int(st, 6);
+		r->escrow_amount = gs_col_int(st, 6);
+		r->collateral = gs_col_int(st, 7);
+		r->collateral_amount = gs_col_int(st, 8);
 		(*n)++;
 	}
 	return rc < 0 ? e->code : GS_OK;
 }
 
-/* Settle one order's locks at clearing: keep locked what the order can
- * owe at P (escrow) and the collateral at P as far as free stake allows;
- * release the rest and everything of unfilled orders. */
-static int relock(gs_ctx *c, const struct auction_params *p,
-		  const struct gs_order *x, const struct book_row *r,
-		  const struct gs_clearing *cl, gs_err *e)
+/* Per-account sums of what a clearing frees or locks, applied once per
+ * account at the end (a jansson object used as a hash map). */
+static int add_delta(json_t *map, const char *account, int64_t d)
 {
-	int64_t owe = x->fill ? gs_escrow_tokens(x->side, x->fill, cl->price) : 0;
-	int64_t want = 0, lock = 0, col = 0;
-	char ref[32];
+	json_t *v = json_object_get(map, account);
+	int64_t sum = json_integer_value(v);
+
+	if (d == 0)
+		return 0;
+	if (gs_add(sum, d, &sum))
+		return -1;
+	return json_object_set_new(map, account, json_integer(sum));
+}
+
+/* Free stake of account as the clearing goes: read once, then tracked. */
+static int free_stake(gs_ctx *c, json_t *freemap, const char *account,
+		      int64_t *free_, gs_err *e)
+{
+	json_t *v = json_object_get(freemap, account);
 	gs_stake st;
 
-	snprintf(ref, sizeof ref, "order:%lld", (long long)r->id);
-	if (x->side == GS_SELL && x->fill > 0)
-		want = gs_collateral(x->fill, cl->price, p->penalty_bps);
-	if (release_locks(c, r->escrow, r->collateral, e))
-		return e->code;
-	if (owe > 0 && gs_token_lock(c->store, c->seq, r->account, owe, "escrow",
-				     ref, 0, &lock, e))
-		return e->code;
-	if (want > 0) {
-		if (gs_stake_get(c->store, r->account, &st, e))
-			return e->code;
-		if (want > st.staked - st.locked - st.unbonding)
-			want = st.staked - st.locked - st.unbonding;
-		if (want > 0 && gs_stake_lock(c, r->account, want, "collateral", ref,
-					      -1, 0, &col, e))
-			return e->code;
+	if (v) {
+		*free_ = json_integer_value(v);
+		return GS_OK;
 	}
+	if (gs_stake_get(c->store, account, &st, e))
+		return e->code;
+	*free_ = st.staked - st.locked - st.unbonding;
+	json_object_set_new(freemap, account, json_integer(*free_));
+	return GS_OK;
+}
+
+/* Settle the locks of one filled order at the clearing price: escrow down
+ * to what it owes at P, a sell's collateral re-set to P as far as free
+ * stake allows. Deltas go to the per-account maps. */
+static int settle_filled(gs_ctx *c, const struct auction_params *p,
+			 const struct gs_order *x, const struct book_row *r,
+			 const struct gs_clearing *cl, json_t *tok, json_t *stk,
+			 json_t *freemap, gs_err *e)
+{
+	int64_t owe = gs_escrow_tokens(x->side, x->fill, cl->price);
+	int64_t want = x->side == GS_SELL ? gs_collateral(x->fill, cl->price,
+							   p->penalty_bps) : 0;
+	int64_t col = r->collateral_amount, free_ = 0, id = 0;
+
+	if (r->escrow && (owe > 0
+	    ? gs_exec(c->store, e, "UPDATE locks SET amount = ? WHERE id = ?", "ii",
+		      owe, r->escrow)
+	    : gs_exec(c->store, e, "UPDATE locks SET state = 'released', "
+		      "closed_seq = ? WHERE id = ?", "ii", c->seq, r->escrow)))
+		return e->code;
+	if (add_delta(tok, r->account, r->escrow_amount - owe))
+		return gs_fail(e, GS_EINTERNAL, "escrow overflows");
+	if (want > col) {	/* raise, as far as free stake allows */
+		if (free_stake(c, freemap, r->account, &free_, e))
+			return e->code;
+		if (want - col > free_)
+			want = col + free_;
+		json_object_set_new(freemap, r->account,
+				    json_integer(free_ - (want - col)));
+	}
+	if (r->collateral && want > 0 && want != col &&
+	    gs_exec(c->store, e, "UPDATE stake_locks SET amount = ? WHERE id = ?",
+		    "ii", want, r->collateral))
+		return e->code;
+	if (r->collateral && want == 0 &&
+	    gs_exec(c->store, e, "UPDATE stake_locks SET state = 'released', "
+		    "closed_seq = ? WHERE id = ?", "ii", c->seq, r->collateral))
+		return e->code;
+	if (!r->collateral && want > 0) {	/* no collateral at entry (limit <= 0) */
+		char ref[32];
+		snprintf(ref, sizeof ref, "order:%lld", (long long)r->id);
+		if (gs_stake_lock_insert(c, r->account, want, "collateral", ref, &id, e))
+			return e->code;
+	} else if (want > 0) {
+		id = r->collateral;
+	}
+	if (add_delta(stk, r->account, want - col))
+		return gs_fail(e, GS_EINTERNAL, "collateral overflows");
 	return gs_exec(c->store, e, "UPDATE orders SET state = 'cleared', fill_wh = ?, "
 		       "escrow_lock = nullif(?, 0), collateral_lock = nullif(?, 0) "
-		       "WHERE id = ?", "iiii", x->fill, lock, col, r->id);
+		       "WHERE id = ?", "iiii", x->fill, owe > 0 ? r->escrow : 0, id,
+		       r->id);
+}
+
+/* Release every lock of the slot's unfilled (still open) orders and mark
+ * them cleared with no fill, in bulk. */
+static int settle_unfilled(gs_ctx *c, int64_t slot, const struct gs_order *o,
+			   const struct book_row *rows, size_t n, json_t *tok,
+			   json_t *stk, gs_err *e)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (o[i].fill > 0)
+			continue;
+		if (add_delta(tok, rows[i].account, rows[i].escrow_amount) ||
+		    add_delta(stk, rows[i].account, -rows[i].collateral_amount))
+			return gs_fail(e, GS_EINTERNAL, "amounts overflow");
+	}
+	if (gs_exec(c->store, e, "UPDATE locks SET state = 'released', closed_seq = ? "
+		    "WHERE id IN (SELECT escrow_lock FROM orders WHERE slot = ? AND "
+		    "state = 'open')", "ii", c->seq, slot) ||
+	    gs_exec(c->store, e, "UPDATE stake_locks SET state = 'released', "
+		    "closed_seq = ? WHERE id IN (SELECT collateral_lock FROM orders "
+		    "WHERE slot = ? AND state = 'open')", "ii", c->seq, slot) ||
+	    gs_exec(c->store, e, "UPDATE orders SET state = 'cleared', fill_wh = 0, "
+		    "escrow_lock = NULL, collateral_lock = NULL WHERE slot = ? AND "
+		    "state = 'open'", "i", slot))
+		return e->code;
+	return GS_OK;
+}
+
+/* Apply the per-account sums: tokens freed go from locked to available;
+ * stake locked changes by its delta (one checkpoint per account). */
+static int apply_deltas(gs_ctx *c, json_t *tok, json_t *stk, gs_err *e)
+{
+	const char *account;
+	json_t *v;
+
+	json_object_foreach(tok, account, v)
+		if (gs_exec(c->store, e, "UPDATE balances SET available = available + ?, "
+			    "locked = locked - ? WHERE account = ?", "iit",
+			    (int64_t)json_integer_value(v), (int64_t)json_integer_value(v),
+			    account))
+			return e->code;
+	json_object_foreach(stk, account, v)
+		if (gs_stake_adjust_locked(c, account, json_integer_value(v), e))
+			return e->code;
+	return GS_OK;
+}
+
+/* Settle every order of a cleared book. */
+static int settle_book(gs_ctx *c, const struct auction_params *p, int64_t slot,
+		       const struct gs_order *o, const struct book_row *rows,
+		       size_t n, const struct gs_clearing *cl, gs_err *e)
+{
+	json_t *tok = json_object(), *stk = json_object(), *freemap = json_object();
+	int rc = GS_OK;
+
+	for (size_t i = 0; i < n && !rc; i++)
+		if (o[i].fill > 0)
+			rc = settle_filled(c, p, &o[i], &rows[i], cl, tok, stk, freemap, e);
+	if (!rc)
+		rc = settle_unfilled(c, slot, o, rows, n, tok, stk, e);
+	if (!rc)
+		rc = apply_deltas(c, tok, stk, e);
+	json_decref(tok);
+	json_decref(stk);
+	json_decref(freemap);
+	return rc;
 }
 
 /* Clear one slot; GS_EALREADY if cleared, GS_EREFUSED before its gate. */
@@ -364,11 +486,9 @@ static int clear_slot(gs_ctx *c, const struct auction_params *p, int64_t slot,
 			       "closure)", (long long)slot,
 			       gs_time_format(gate, when, sizeof when));
 	if ((rc = read_book(c->store, slot, &o, &rows, &n, e)) ||
-	    (rc = gs_clear(o, n, &cl, e)))
+	    (rc = gs_clear(o, n, &cl, e)) ||
+	    (rc = settle_book(c, p, slot, o, rows, n, &cl, e)))
 		goto out;
-	for (size_t i = 0; i < n; i++)
-		if ((rc = relock(c, p, &o[i], &rows[i], &cl, e)))
-			goto out;
 	rc = cl.has_price
 		? gs_exec(c->store, e, "INSERT INTO clearings (slot, price, volume_wh, "
 			  "lo, hi, orders, seq, time) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

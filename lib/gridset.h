@@ -433,6 +433,15 @@ int gs_stake_get(gs_store *s, const char *account, gs_stake *st, gs_err *e);
 int gs_stake_lock(gs_ctx *c, const char *account, int64_t amount,
 		  const char *purpose, const char *ref, int64_t until,
 		  int manual, int64_t *id, gs_err *e);
+/* Insert a protocol stake lock row without touching the account's totals
+ * (the caller adjusts them with gs_stake_adjust_locked, e.g. once per
+ * account for a whole clearing). */
+int gs_stake_lock_insert(gs_ctx *c, const char *account, int64_t amount,
+			 const char *purpose, const char *ref, int64_t *id,
+			 gs_err *e);
+/* Change account's locked stake by delta (checked against free stake). */
+int gs_stake_adjust_locked(gs_ctx *c, const char *account, int64_t delta,
+			   gs_err *e);
 /* Release an active stake lock, exactly once. */
 int gs_stake_release(gs_ctx *c, int64_t id, gs_err *e);
 /* Take amount from account's stake: from the collateral lock (id, 0 for

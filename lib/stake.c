@@ -225,6 +225,35 @@ static int apply_cancel_withdraw(gs_ctx *c, json_t *args, gs_err *e)
 	return gs_stake_records(c->store, c->actor, -1, c->out, e);
 }
 
+int gs_stake_lock_insert(gs_ctx *c, const char *account, int64_t amount,
+			 const char *purpose, const char *ref, int64_t *id,
+			 gs_err *e)
+{
+	if (gs_query_int(c->store, e, id, "SELECT coalesce(max(id), 0) + 1 FROM "
+			 "stake_locks", "") < 0 ||
+	    gs_exec(c->store, e, "INSERT INTO stake_locks (id, account, amount, "
+		    "purpose, ref, manual, state, created_seq) VALUES (?, ?, ?, ?, "
+		    "?, 0, 'active', ?)", "ititti", *id, account, amount, purpose, ref,
+		    c->seq))
+		return e->code;
+	return GS_OK;
+}
+
+int gs_stake_adjust_locked(gs_ctx *c, const char *account, int64_t delta,
+			   gs_err *e)
+{
+	gs_stake st;
+
+	if (delta == 0)
+		return GS_OK;
+	if (gs_stake_get(c->store, account, &st, e))
+		return e->code;
+	if (st.locked + delta < 0 || delta > st.staked - st.locked - st.unbonding)
+		return gs_fail(e, GS_EINTERNAL, "stake lock adjustment of '%s' out of "
+			       "range", account);
+	return stake_change(c, account, 0, delta, 0, 0, e);
+}
+
 int gs_stake_lock(gs_ctx *c, const char *account, int64_t amount,
 		  const char *purpose, const char *ref, int64_t until,
 		  int manual, int64_t *id, gs_err *e)
