@@ -157,6 +157,7 @@ const char *const gs_migrations[] = {
 	"  time BIGINT NOT NULL);"
 	"CREATE INDEX orders_slot ON orders (slot, state);"
 	"CREATE INDEX orders_account ON orders (account, slot);"
+	"CREATE INDEX orders_panel ON orders (panel, slot, state);"
 	"CREATE TABLE clearings ("
 	"  slot BIGINT PRIMARY KEY,"
 	"  price BIGINT,"
