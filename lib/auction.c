@@ -37,10 +37,11 @@ int64_t gs_escrow_tokens(int side, int64_t qty, int64_t price)
 {
 	int64_t v = 0;
 
-	if (side == GS_BUY && price > 0)
-		gs_muldiv_ceil(qty, price, 1000, &v);
-	else if (side == GS_SELL && price < 0)
-		gs_muldiv_ceil(qty, -price, 1000, &v);
+	if (side == GS_BUY && price > 0 && gs_muldiv_ceil(qty, price, 1000, &v))
+		return -1;
+	if (side == GS_SELL && price < 0 &&
+	    (price == INT64_MIN || gs_muldiv_ceil(qty, -price, 1000, &v)))
+		return -1;
 	return v;
 }
 
@@ -74,7 +75,8 @@ static int check_panel(gs_ctx *c, const struct auction_params *p, int64_t panel,
 	if (gs_muldiv_floor(cap, p->slot_seconds, 3600, &limit) ||
 	    gs_query_int(c->store, e, &sold, "SELECT coalesce(sum(qty_wh), 0) FROM "
 			 "orders WHERE slot = ? AND panel = ? AND side = 'sell' AND "
-			 "state = 'open'", "ii", slot, panel) < 0)
+			 "state = 'open' AND account = ?", "iit", slot, panel,
+			 c->actor) < 0)
 		return e->code ? e->code : gs_fail(e, GS_EINTERNAL, "capacity overflows");
 	if (qty > limit - sold)
 		return gs_fail(e, GS_EREFUSED, "panel %lld can sell at most %lld Wh in "
@@ -106,6 +108,9 @@ static int order_locks(gs_ctx *c, const struct auction_params *p, int64_t id,
 	int64_t tokens = gs_escrow_tokens(side, qty, price), lock, col;
 	char ref[32];
 
+	if (tokens < 0)
+		return gs_fail(e, GS_EINPUT, "field \"qty_wh\": the order's value "
+			       "overflows");
 	snprintf(ref, sizeof ref, "order:%lld", (long long)id);
 	if (tokens > 0 &&
 	    (gs_token_lock(c->store, c->seq, c->actor, tokens, "escrow", ref, 0,
@@ -177,7 +182,7 @@ static int one_order(gs_ctx *c, const struct auction_params *p, json_t *item,
 			      "ii", panel, id)) ||
 	    order_locks(c, p, id, sd, qty, price, e))
 		return e->code;
-	return gs_order_records(c->store, 0, id, NULL, c->out, e);
+	return gs_order_records(c->store, -1, id, NULL, c->out, e);
 }
 
 /* auction.order {slot, side, price, qty_wh, panel?} | {items:[...]}. */
@@ -247,7 +252,7 @@ static int one_cancel(gs_ctx *c, json_t *item, gs_err *e)
 	    gs_exec(c->store, e, "UPDATE orders SET state = 'canceled' WHERE id = ?",
 		    "i", id))
 		return e->code;
-	return gs_order_records(c->store, 0, id, NULL, c->out, e);
+	return gs_order_records(c->store, -1, id, NULL, c->out, e);
 }
 
 static int apply_cancel(gs_ctx *c, json_t *args, gs_err *e)
@@ -355,6 +360,9 @@ static int settle_filled(gs_ctx *c, const struct auction_params *p,
 							   p->penalty_bps) : 0;
 	int64_t col = r->collateral_amount, free_ = 0, id = 0;
 
+	if (owe < 0 || owe > r->escrow_amount)
+		return gs_fail(e, GS_EINTERNAL, "order %lld owes more than its escrow",
+			       (long long)r->id);
 	if (r->escrow && (owe > 0
 	    ? gs_exec(c->store, e, "UPDATE locks SET amount = ? WHERE id = ?", "ii",
 		      owe, r->escrow)
@@ -499,6 +507,8 @@ static int clear_slot(gs_ctx *c, const struct auction_params *p, int64_t slot,
 			  c->seq, c->time);
 	if (rc == GS_OK)
 		rc = gs_clearing_record(c->store, slot, c->out, e);
+	if (rc == GS_OK)
+		rc = gs_fill_records(c->store, slot, c->out, e);
 out:
 	free(o);
 	free(rows);

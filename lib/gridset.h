@@ -506,7 +506,8 @@ int gs_clear(struct gs_order *o, size_t n, struct gs_clearing *out, gs_err *e);
 /* ---- auction (auction.c) -------------------------------------------------- */
 
 /* Tokens an order locks as escrow (DESIGN §9): a buy with limit >= 0
- * ceil(q*limit/1000), a sell with limit < 0 ceil(q*|limit|/1000), else 0. */
+ * ceil(q*limit/1000), a sell with limit < 0 ceil(q*|limit|/1000), else 0;
+ * -1 when the value does not fit in int64. */
 int64_t gs_escrow_tokens(int side, int64_t qty, int64_t price);
 /* Stake collateral of a sell: ceil(q * max(price, 0) * penalty_bps / 10^7). */
 int64_t gs_collateral(int64_t qty, int64_t price, int64_t penalty_bps);
