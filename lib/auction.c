@@ -22,14 +22,15 @@ static int params_load(gs_store *s, struct auction_params *p, gs_err *e)
 	return GS_OK;
 }
 
-/* Time the gate of slot closes: its start minus gate_closure_s; -1 when
- * out of range. */
+/* Time the gate of slot closes: its start minus gate_closure_s (may be
+ * negative for the first slots); GATE_NONE when out of range. */
+#define GATE_NONE INT64_MIN
 static int64_t gate_time(int64_t slot, const struct auction_params *p)
 {
 	int64_t start;
 
 	if (__builtin_mul_overflow(slot, p->slot_seconds, &start))
-		return -1;
+		return GATE_NONE;
 	return start - p->gate;
 }
 
@@ -47,14 +48,15 @@ int64_t gs_escrow_tokens(int side, int64_t qty, int64_t price)
 
 int64_t gs_collateral(int64_t qty, int64_t price, int64_t penalty_bps)
 {
-	__int128 num;
+	__int128 num, cap = (__int128)INT64_MAX * 10000000;
 	int64_t v;
 
 	if (price <= 0 || penalty_bps <= 0)
 		return 0;
-	num = (__int128)qty * price * penalty_bps;
-	if (num > (__int128)INT64_MAX * 10000000)
+	num = (__int128)qty * price;	/* < 2^126: the next product is checked */
+	if (num > cap / penalty_bps)
 		return INT64_MAX;
+	num *= penalty_bps;
 	v = (int64_t)((num + 9999999) / 10000000);
 	return v;
 }
@@ -159,12 +161,14 @@ static int one_order(gs_ctx *c, const struct auction_params *p, json_t *item,
 			       "price_max %lld]", (long long)price,
 			       (long long)p->price_min, (long long)p->price_max);
 	gate = gate_time(slot, p);
-	if (gate < 0)
+	if (gate == GATE_NONE)
 		return gs_fail(e, GS_EINPUT, "field \"slot\": %lld is out of range",
 			       (long long)slot);
-	if (c->time >= gate)
-		return gs_fail(e, GS_EREFUSED, "the gate of slot %lld closed at %s",
-			       (long long)slot, gs_time_format(gate, when, sizeof when));
+	if (c->time >= gate || gs_query_int(c->store, e, &id, "SELECT 1 FROM "
+					     "clearings WHERE slot = ?", "i", slot) != 0)
+		return e->code == GS_EINTERNAL ? e->code
+		       : gs_fail(e, GS_EREFUSED, "the gate of slot %lld closed at %s",
+				 (long long)slot, gs_time_format(gate, when, sizeof when));
 	if (sd == GS_BUY && panel)
 		return gs_fail(e, GS_EINPUT, "field \"panel\": only sells name a panel");
 	if (sd == GS_SELL && !panel)
@@ -448,6 +452,30 @@ static int apply_deltas(gs_ctx *c, json_t *tok, json_t *stk, gs_err *e)
 	return GS_OK;
 }
 
+/* Credit to each seller's free stake what this clearing frees of its
+ * collateral (unfilled sells, collateral lowered to P), so that raises of
+ * its other sells may use it. */
+static int freed_collateral(gs_ctx *c, const struct auction_params *p,
+			    const struct gs_order *o, const struct book_row *rows,
+			    size_t n, const struct gs_clearing *cl, json_t *freemap,
+			    gs_err *e)
+{
+	for (size_t i = 0; i < n; i++) {
+		int64_t want, free_;
+		if (o[i].side != GS_SELL || rows[i].collateral_amount == 0)
+			continue;
+		want = o[i].fill > 0 ? gs_collateral(o[i].fill, cl->price,
+						     p->penalty_bps) : 0;
+		if (want >= rows[i].collateral_amount)
+			continue;
+		if (free_stake(c, freemap, rows[i].account, &free_, e))
+			return e->code;
+		json_object_set_new(freemap, rows[i].account, json_integer(free_ +
+				    rows[i].collateral_amount - want));
+	}
+	return GS_OK;
+}
+
 /* Settle every order of a cleared book. */
 static int settle_book(gs_ctx *c, const struct auction_params *p, int64_t slot,
 		       const struct gs_order *o, const struct book_row *rows,
@@ -456,6 +484,7 @@ static int settle_book(gs_ctx *c, const struct auction_params *p, int64_t slot,
 	json_t *tok = json_object(), *stk = json_object(), *freemap = json_object();
 	int rc = GS_OK;
 
+	rc = freed_collateral(c, p, o, rows, n, cl, freemap, e);
 	for (size_t i = 0; i < n && !rc; i++)
 		if (o[i].fill > 0)
 			rc = settle_filled(c, p, &o[i], &rows[i], cl, tok, stk, freemap, e);
@@ -481,7 +510,7 @@ static int clear_slot(gs_ctx *c, const struct auction_params *p, int64_t slot,
 	size_t n = 0;
 	int rc;
 
-	if (gate < 0)
+	if (gate == GATE_NONE)
 		return gs_fail(e, GS_EINPUT, "slot %lld is out of range", (long long)slot);
 	if (gs_query_int(c->store, e, &done, "SELECT 1 FROM clearings WHERE slot = ?",
 			 "i", slot) < 0)
