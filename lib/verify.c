@@ -154,6 +154,23 @@ static const struct invariant {
 	  "coalesce(sum(staked), 0) FROM stakes) OR t.locked <> (SELECT "
 	  "coalesce(sum(locked), 0) FROM stakes) OR t.unbonding <> (SELECT "
 	  "coalesce(sum(unbonding), 0) FROM stakes)" },
+	{ "auction: a slot's buy or sell fills do not add up to its volume",
+	  "SELECT count(*) FROM clearings c WHERE c.volume_wh <> (SELECT "
+	  "coalesce(sum(fill_wh), 0) FROM orders o WHERE o.slot = c.slot AND "
+	  "o.side = 'buy' AND o.state = 'cleared') OR c.volume_wh <> (SELECT "
+	  "coalesce(sum(fill_wh), 0) FROM orders o WHERE o.slot = c.slot AND "
+	  "o.side = 'sell' AND o.state = 'cleared')" },
+	{ "auction: a fill beyond its order or outside its limit",
+	  "SELECT count(*) FROM orders o JOIN clearings c ON c.slot = o.slot "
+	  "WHERE o.state = 'cleared' AND (o.fill_wh < 0 OR o.fill_wh > o.qty_wh "
+	  "OR (o.fill_wh > 0 AND ((o.side = 'buy' AND o.price < c.price) OR "
+	  "(o.side = 'sell' AND o.price > c.price))))" },
+	{ "auction: a canceled or unfilled order still holds a lock",
+	  "SELECT count(*) FROM orders o WHERE (o.state = 'canceled' OR "
+	  "(o.state = 'cleared' AND o.fill_wh = 0)) AND (EXISTS (SELECT 1 FROM "
+	  "locks l WHERE l.id = o.escrow_lock AND l.state = 'active') OR EXISTS "
+	  "(SELECT 1 FROM stake_locks k WHERE k.id = o.collateral_lock AND "
+	  "k.state = 'active'))" },
 	{ "stake locks: non-positive amount or inconsistent closing",
 	  "SELECT count(*) FROM stake_locks WHERE amount <= 0 OR taken < 0 OR "
 	  "taken > amount OR (state = 'active') <> (closed_seq IS NULL)" },
