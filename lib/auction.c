@@ -61,6 +61,19 @@ int64_t gs_collateral(int64_t qty, int64_t price, int64_t penalty_bps)
 	return v;
 }
 
+/* Add delta to what account offers from panel in slot (the running sum
+ * the capacity check reads, kept so that the check is one lookup). */
+static int offer_change(gs_ctx *c, int64_t slot, int64_t panel,
+			const char *account, int64_t delta, gs_err *e)
+{
+	return gs_exec(c->store, e, "INSERT INTO panel_offers (slot, panel, account, "
+		       "qty_wh) VALUES (?, ?, ?, 0) ON CONFLICT (slot, panel, account) "
+		       "DO NOTHING", "iit", slot, panel, account) ||
+	       gs_exec(c->store, e, "UPDATE panel_offers SET qty_wh = qty_wh + ? WHERE "
+		       "slot = ? AND panel = ? AND account = ?", "iiit", delta, slot,
+		       panel, account) ? e->code : GS_OK;
+}
+
 /* Check a sell's panel: the actor's, active, and within capacity x slot
  * length together with the actor's other open sells of it in the slot. */
 static int check_panel(gs_ctx *c, const struct auction_params *p, int64_t panel,
@@ -75,16 +88,15 @@ static int check_panel(gs_ctx *c, const struct auction_params *p, int64_t panel,
 		return gs_fail(e, GS_EPERM, "panel %lld belongs to '%s'",
 			       (long long)panel, owner);
 	if (gs_muldiv_floor(cap, p->slot_seconds, 3600, &limit) ||
-	    gs_query_int(c->store, e, &sold, "SELECT coalesce(sum(qty_wh), 0) FROM "
-			 "orders WHERE slot = ? AND panel = ? AND side = 'sell' AND "
-			 "state = 'open' AND account = ?", "iit", slot, panel,
-			 c->actor) < 0)
+	    gs_query_int(c->store, e, &sold, "SELECT qty_wh FROM panel_offers "
+			 "WHERE slot = ? AND panel = ? AND account = ?", "iit", slot,
+			 panel, c->actor) < 0)
 		return e->code ? e->code : gs_fail(e, GS_EINTERNAL, "capacity overflows");
 	if (qty > limit - sold)
 		return gs_fail(e, GS_EREFUSED, "panel %lld can sell at most %lld Wh in "
 			       "a slot (capacity x slot length); %lld Wh already offered",
 			       (long long)panel, (long long)limit, (long long)sold);
-	return GS_OK;
+	return offer_change(c, slot, panel, c->actor, qty, e);
 }
 
 /* Check a seller's standing: no debt, stake of at least seller_min_stake. */
@@ -219,7 +231,7 @@ static int one_cancel(gs_ctx *c, json_t *item, gs_err *e)
 {
 	static const char *const fields[] = { "order", NULL };
 	struct auction_params p;
-	int64_t id, slot, escrow, col;
+	int64_t id, slot, escrow, col, panel, qty;
 	char owner[33], state[16], when[32];
 	gs_stmt *st;
 	int rc;
@@ -229,8 +241,8 @@ static int one_cancel(gs_ctx *c, json_t *item, gs_err *e)
 	    params_load(c->store, &p, e))
 		return e->code;
 	rc = gs_query_row(c->store, e, &st, "SELECT account, slot, state, "
-			  "coalesce(escrow_lock, 0), coalesce(collateral_lock, 0) "
-			  "FROM orders WHERE id = ?", "i", id);
+			  "coalesce(escrow_lock, 0), coalesce(collateral_lock, 0), "
+			  "coalesce(panel, 0), qty_wh FROM orders WHERE id = ?", "i", id);
 	if (rc < 0)
 		return e->code;
 	if (rc == 0)
@@ -240,6 +252,8 @@ static int one_cancel(gs_ctx *c, json_t *item, gs_err *e)
 	snprintf(state, sizeof state, "%s", gs_col_text(st, 2));
 	escrow = gs_col_int(st, 3);
 	col = gs_col_int(st, 4);
+	panel = gs_col_int(st, 5);
+	qty = gs_col_int(st, 6);
 	gs_stmt_reset(st);
 	if (strcmp(owner, c->actor) != 0)
 		return gs_fail(e, GS_EPERM, "order %lld belongs to '%s'", (long long)id,
@@ -253,6 +267,7 @@ static int one_cancel(gs_ctx *c, json_t *item, gs_err *e)
 			       (long long)slot, gs_time_format(gate_time(slot, &p), when,
 							       sizeof when));
 	if (release_locks(c, escrow, col, e) ||
+	    (panel && offer_change(c, slot, panel, owner, -qty, e)) ||
 	    gs_exec(c->store, e, "UPDATE orders SET state = 'canceled' WHERE id = ?",
 		    "i", id))
 		return e->code;
@@ -610,11 +625,13 @@ int gs_order_records(gs_store *s, int64_t slot, int64_t id, const char *account,
 {
 	gs_stmt *st = gs_sql(s, "SELECT id, account, slot, side, price, qty_wh, "
 			     "panel, market, state, fill_wh, time FROM orders WHERE "
-			     "(? = 0 OR id = ?) AND (? < 0 OR slot = ?) AND "
+			     "id BETWEEN ? AND ? AND (? < 0 OR slot = ?) AND "
 			     "(? IS NULL OR account = ?) ORDER BY id", e);
 	int rc;
 
-	if (!st || gs_bind(st, e, "iiiitt", id, id, slot, slot, account, account))
+	/* the id range lets one order be a primary-key lookup */
+	if (!st || gs_bind(st, e, "iiiitt", id ? id : (int64_t)1,
+			   id ? id : INT64_MAX, slot, slot, account, account))
 		return e->code;
 	while ((rc = gs_step(st, e)) == 1) {
 		json_t *r = json_pack("{s:s,s:I,s:s,s:I,s:s,s:I,s:I}", "type", "order",

@@ -212,7 +212,7 @@ int gs_panel_records(gs_store *s, int64_t id, const struct gs_panel_filter *f,
 	static const struct gs_panel_filter all = { NULL, NULL, 0, INT64_MAX };
 	gs_stmt *st = gs_sql(s, "SELECT id, owner, capacity_w, status, location, "
 			     "lat_e6, lon_e6, installed, meta, registered, retired_at "
-			     "FROM panels WHERE (? = 0 OR id = ?) AND (? IS NULL OR "
+			     "FROM panels WHERE id BETWEEN ? AND ? AND (? IS NULL OR "
 			     "owner = ?) AND (? IS NULL OR status = ?) AND capacity_w "
 			     "BETWEEN ? AND ? ORDER BY id", e);
 	size_t before = json_array_size(out);
@@ -220,7 +220,8 @@ int gs_panel_records(gs_store *s, int64_t id, const struct gs_panel_filter *f,
 
 	if (!f)
 		f = &all;
-	if (!st || gs_bind(st, e, "iitttti" "i", id, id, f->owner, f->owner,
+	if (!st || gs_bind(st, e, "iitttti" "i", id ? id : (int64_t)1,
+			   id ? id : INT64_MAX, f->owner, f->owner,
 			   f->status, f->status, f->min_w, f->max_w))
 		return e->code;
 	while ((rc = gs_step(st, e)) == 1) {

@@ -158,6 +158,12 @@ const char *const gs_migrations[] = {
 	"CREATE INDEX orders_slot ON orders (slot, state);"
 	"CREATE INDEX orders_account ON orders (account, slot);"
 	"CREATE INDEX orders_panel ON orders (panel, slot, state);"
+	"CREATE TABLE panel_offers ("
+	"  slot BIGINT NOT NULL,"
+	"  panel BIGINT NOT NULL REFERENCES panels (id),"
+	"  account TEXT NOT NULL REFERENCES accounts (name),"
+	"  qty_wh BIGINT NOT NULL CHECK (qty_wh >= 0),"
+	"  PRIMARY KEY (slot, panel, account));"
 	"CREATE TABLE clearings ("
 	"  slot BIGINT PRIMARY KEY,"
 	"  price BIGINT,"
@@ -192,6 +198,7 @@ const struct gs_state_table gs_state_tables[] = {
 	{ "oracle_slots", "slot" },
 	{ "production", "slot, panel" },
 	{ "orders", "id" },
+	{ "panel_offers", "slot, panel, account" },
 	{ "clearings", "slot" },
 	{ NULL, NULL },
 };

@@ -630,11 +630,12 @@ int gs_stake_lock_records(gs_store *s, const char *account, int64_t id,
 {
 	gs_stmt *q = gs_sql(s, "SELECT id, account, amount, purpose, ref, until, "
 			    "state, taken FROM stake_locks WHERE (? IS NULL OR "
-			    "account = ?) AND (? = 0 AND state = 'active' OR id = ?) "
-			    "ORDER BY id", e);
+			    "account = ?) AND id BETWEEN ? AND ? AND (? > 0 OR "
+			    "state = 'active') ORDER BY id", e);
 	int rc;
 
-	if (!q || gs_bind(q, e, "ttii", account, account, id, id))
+	if (!q || gs_bind(q, e, "ttiii", account, account, id ? id : (int64_t)1,
+			  id ? id : INT64_MAX, id))
 		return e->code;
 	while ((rc = gs_step(q, e)) == 1) {
 		json_t *r = json_pack("{s:s,s:I,s:s,s:I,s:s,s:s?,s:s,s:I}", "type",
@@ -654,10 +655,12 @@ int gs_unbonding_records(gs_store *s, const char *account, int64_t id,
 {
 	gs_stmt *q = gs_sql(s, "SELECT id, account, amount, requested, available_at, "
 			    "state FROM unbondings WHERE (? IS NULL OR account = ?) "
-			    "AND (? = 0 AND state = 'pending' OR id = ?) ORDER BY id", e);
+			    "AND id BETWEEN ? AND ? AND (? > 0 OR state = 'pending') "
+			    "ORDER BY id", e);
 	int rc;
 
-	if (!q || gs_bind(q, e, "ttii", account, account, id, id))
+	if (!q || gs_bind(q, e, "ttiii", account, account, id ? id : (int64_t)1,
+			  id ? id : INT64_MAX, id))
 		return e->code;
 	while ((rc = gs_step(q, e)) == 1)
 		json_array_append_new(out, json_pack("{s:s,s:I,s:s,s:I,s:I,s:I,s:s}",

@@ -418,10 +418,12 @@ int gs_lock_records(gs_store *s, const char *account, int64_t id,
 {
 	gs_stmt *st = gs_sql(s, "SELECT id, account, amount, purpose, ref, state "
 			     "FROM locks WHERE (? IS NULL OR account = ?) AND "
-			     "(? = 0 AND state = 'active' OR id = ?) ORDER BY id", e);
+			     "id BETWEEN ? AND ? AND (? > 0 OR state = 'active') "
+			     "ORDER BY id", e);
 	int rc;
 
-	if (!st || gs_bind(st, e, "ttii", account, account, id, id))
+	if (!st || gs_bind(st, e, "ttiii", account, account, id ? id : (int64_t)1,
+			   id ? id : INT64_MAX, id))
 		return e->code;
 	while ((rc = gs_step(st, e)) == 1)
 		json_array_append_new(out, json_pack("{s:s,s:I,s:s,s:I,s:s,s:s?,s:s}",

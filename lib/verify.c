@@ -171,6 +171,11 @@ static const struct invariant {
 	  "locks l WHERE l.id = o.escrow_lock AND l.state = 'active') OR EXISTS "
 	  "(SELECT 1 FROM stake_locks k WHERE k.id = o.collateral_lock AND "
 	  "k.state = 'active'))" },
+	{ "auction: a panel's offered quantity differs from its open sells",
+	  "SELECT count(*) FROM panel_offers f WHERE f.qty_wh <> (SELECT "
+	  "coalesce(sum(qty_wh), 0) FROM orders o WHERE o.slot = f.slot AND "
+	  "o.panel = f.panel AND o.account = f.account AND o.side = 'sell' AND "
+	  "o.state <> 'canceled')" },
 	{ "stake locks: non-positive amount or inconsistent closing",
 	  "SELECT count(*) FROM stake_locks WHERE amount <= 0 OR taken < 0 OR "
 	  "taken > amount OR (state = 'active') <> (closed_seq IS NULL)" },
