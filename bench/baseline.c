@@ -32,6 +32,26 @@
  * foreign_keys=ON as in lib/store.c, so every insert checks its panel and
  * oracle exist, as gs does.
  *
+ * Auction orders (bench/auction.sh). The seed database holds the table
+ * orders with the columns, CHECK and REFERENCES clauses and the three
+ * secondary indexes (orders_slot, orders_account, orders_panel) of
+ * lib/schema.c, the table
+ * clearings, and parents accounts (t0..t{T-1}) and panels (panel k+1
+ * owned by tk), with foreign_keys=ON as in lib/store.c. Ingest reads NDJSON
+ * lines {"slot","side","price","qty_wh","panel"?}, parses each with
+ * jansson, checks the fields, and inserts one order row per line (id =
+ * line number, state 'open', account t{(line-1)/chunk mod T}: the actor of
+ * the signed tx the line belongs to in the benchmark), committing every
+ * --chunk lines. Clear, in one transaction, reads the open orders of the
+ * slot (SELECT ... WHERE slot = ? AND state = 'open' ORDER BY id, as gs
+ * does), clears them by the rule of DESIGN 9 (written out here, nothing is
+ * linked from lib/: sort each side by price then entry, greedy match, price
+ * interval, P = lo + floor((hi - lo) / 2), the orders at P share the rest
+ * pro rata by largest remainder, ties to the earlier entry), runs one
+ * UPDATE orders SET state = 'cleared', fill_wh = ? WHERE id = ? per order,
+ * inserts the clearings row and commits. It does no escrow or collateral
+ * locks, no signature, no journal row.
+ *
  * Build:  cc -O2 bench/baseline.c $(pkg-config --cflags --libs sqlite3 jansson) -o bench/baseline
  * Use:    bench/baseline DB --seed N [--sender NAME]   create DB, seed a0..a{N-1} + sender
  *         bench/baseline DB [--sender NAME] < lines.ndjson   apply the batch
@@ -42,6 +62,14 @@
  *         bench/baseline oracle DB --finalize [--quorum 1] [--tolerance-bps 500] [--time T]
  *                 finalize every open slot; prints
  *                 {"slots":S,"panels":P,"final":F,"unverified":U,"flags":X,"wh":SUM of medians}
+ *         bench/baseline auction DB --seed TRADERS
+ *                 create the auction tables, accounts t0.., one panel each
+ *         bench/baseline auction DB [--chunk 1000] [--traders 1000] [--time T] < orders.ndjson
+ *                 ingest; prints {"items":N,"txs":T,"buys":B,"sells":S,"buy_wh":..,"sell_wh":..}
+ *         bench/baseline auction DB --clear SLOT [--time T]
+ *                 clear the slot; prints {"orders":N,"price":P|null,"volume_wh":V,
+ *                 "lo":..,"hi":..,"filled":orders with a fill,"fill_sum":sum of fills,
+ *                 "fill_check":sum of id x fill}
  * Exit 0 on success; 1 on any error (message on stderr); 2 on usage.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -529,6 +557,428 @@ static int oracle_main(int argc, char **argv)
 	return 0;
 }
 
+/* ---- auction orders ---- */
+
+#define TRADER_PANEL_W 8000000	/* 8 MW: 2 MWh in a 900 s slot */
+
+/* Create the auction tables as in lib/schema.c (migration 4), with parents:
+ * accounts t0..t{ntraders-1} and panel k+1 owned by tk. */
+static void auction_seed(long ntraders)
+{
+	sqlite3_stmt *acc, *pan;
+	char name[32];
+
+	exec("CREATE TABLE accounts ("
+	     "  name TEXT PRIMARY KEY,"
+	     "  kind TEXT NOT NULL)");
+	exec("CREATE TABLE panels ("
+	     "  id INTEGER PRIMARY KEY,"
+	     "  owner TEXT NOT NULL REFERENCES accounts (name),"
+	     "  capacity_w BIGINT NOT NULL CHECK (capacity_w > 0),"
+	     "  status TEXT NOT NULL CHECK (status IN ('active', 'retired')))");
+	exec("CREATE TABLE orders ("
+	     "  id INTEGER PRIMARY KEY,"
+	     "  account TEXT NOT NULL REFERENCES accounts (name),"
+	     "  slot BIGINT NOT NULL,"
+	     "  side TEXT NOT NULL CHECK (side IN ('buy', 'sell')),"
+	     "  price BIGINT NOT NULL,"
+	     "  qty_wh BIGINT NOT NULL CHECK (qty_wh > 0),"
+	     "  panel BIGINT REFERENCES panels (id),"
+	     "  market INTEGER NOT NULL,"
+	     "  escrow_lock BIGINT,"
+	     "  collateral_lock BIGINT,"
+	     "  state TEXT NOT NULL CHECK (state IN ('open', 'canceled', 'cleared')),"
+	     "  fill_wh BIGINT,"
+	     "  created_seq BIGINT NOT NULL,"
+	     "  time BIGINT NOT NULL)");
+	exec("CREATE INDEX orders_slot ON orders (slot, state)");
+	exec("CREATE INDEX orders_account ON orders (account, slot)");
+	exec("CREATE INDEX orders_panel ON orders (panel, slot, state)");
+	exec("CREATE TABLE clearings ("
+	     "  slot BIGINT PRIMARY KEY,"
+	     "  price BIGINT,"
+	     "  volume_wh BIGINT NOT NULL,"
+	     "  lo BIGINT,"
+	     "  hi BIGINT,"
+	     "  orders BIGINT NOT NULL,"
+	     "  seq BIGINT NOT NULL,"
+	     "  time BIGINT NOT NULL)");
+	exec("BEGIN IMMEDIATE");
+	acc = prepare("INSERT INTO accounts (name, kind) VALUES (?, 'user')");
+	pan = prepare("INSERT INTO panels (id, owner, capacity_w, status) "
+		      "VALUES (?, ?, ?, 'active')");
+	for (long i = 0; i < ntraders; i++) {
+		snprintf(name, sizeof name, "t%ld", i);
+		sqlite3_bind_text(acc, 1, name, -1, SQLITE_STATIC);
+		if (sqlite3_step(acc) != SQLITE_DONE)
+			die("seed account");
+		sqlite3_reset(acc);
+		sqlite3_bind_int64(pan, 1, i + 1);
+		sqlite3_bind_text(pan, 2, name, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(pan, 3, TRADER_PANEL_W);
+		if (sqlite3_step(pan) != SQLITE_DONE)
+			die("seed panel");
+		sqlite3_reset(pan);
+	}
+	sqlite3_finalize(acc);
+	sqlite3_finalize(pan);
+	exec("COMMIT");
+}
+
+/* Ingest orders, one transaction per chunk lines; line k (from 0) is an
+ * order of trader (k / chunk) mod ntraders, as in the benchmark's txs. */
+static void auction_ingest(long chunk, long ntraders, int64_t now)
+{
+	sqlite3_stmt *ins;
+	char *line = NULL, account[32];
+	size_t cap = 0;
+	ssize_t len;
+	long lineno = 0, items = 0, txs = 0, in_tx = 0, buys = 0, sells = 0;
+	int64_t buy_wh = 0, sell_wh = 0;
+
+	ins = prepare("INSERT INTO orders (id, account, slot, side, price, qty_wh, "
+		      "panel, market, state, created_seq, time) VALUES (?, ?, ?, ?, "
+		      "?, ?, ?, 0, 'open', ?, ?)");
+	while ((len = getline(&line, &cap, stdin)) != -1) {
+		json_error_t jerr;
+		json_t *obj, *side, *pj;
+		int64_t slot, price, qty, panel = 0;
+		int sell;
+
+		lineno++;
+		if (len <= 1)	/* blank line */
+			continue;
+		obj = json_loadb(line, (size_t)len, 0, &jerr);
+		if (!obj) {
+			fprintf(stderr, "baseline: line %ld: %s\n", lineno, jerr.text);
+			exit(1);
+		}
+		side = json_object_get(obj, "side");
+		pj = json_object_get(obj, "panel");
+		if (!json_is_object(obj) || !json_is_string(side) ||
+		    (strcmp(json_string_value(side), "buy") != 0 &&
+		     strcmp(json_string_value(side), "sell") != 0)) {
+			fprintf(stderr, "baseline: line %ld: bad item\n", lineno);
+			exit(1);
+		}
+		sell = json_string_value(side)[0] == 's';
+		if (json_object_size(obj) != (size_t)(4 + sell) || sell != (pj != NULL)) {
+			fprintf(stderr, "baseline: line %ld: bad fields\n", lineno);
+			exit(1);
+		}
+		slot = int_field(obj, "slot", 0, lineno);
+		price = int_field(obj, "price", INT64_MIN, lineno);
+		qty = int_field(obj, "qty_wh", 1, lineno);
+		if (sell)
+			panel = int_field(obj, "panel", 1, lineno);
+		if (in_tx == 0) {
+			exec("BEGIN IMMEDIATE");
+			txs++;
+		}
+		snprintf(account, sizeof account, "t%ld",
+			 ((lineno - 1) / chunk) % ntraders);
+		sqlite3_bind_int64(ins, 1, lineno);
+		sqlite3_bind_text(ins, 2, account, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(ins, 3, slot);
+		sqlite3_bind_text(ins, 4, sell ? "sell" : "buy", -1, SQLITE_STATIC);
+		sqlite3_bind_int64(ins, 5, price);
+		sqlite3_bind_int64(ins, 6, qty);
+		if (sell)
+			sqlite3_bind_int64(ins, 7, panel);
+		else
+			sqlite3_bind_null(ins, 7);
+		sqlite3_bind_int64(ins, 8, txs);
+		sqlite3_bind_int64(ins, 9, now);
+		json_decref(obj);
+		if (sqlite3_step(ins) != SQLITE_DONE)
+			die("insert order");
+		sqlite3_reset(ins);
+		if (sell) {
+			sells++;
+			sell_wh += qty;
+		} else {
+			buys++;
+			buy_wh += qty;
+		}
+		items++;
+		if (++in_tx == chunk) {
+			exec("COMMIT");
+			in_tx = 0;
+		}
+	}
+	if (in_tx)
+		exec("COMMIT");
+	free(line);
+	if (items == 0) {
+		fprintf(stderr, "baseline: no items on standard input\n");
+		exit(1);
+	}
+	sqlite3_finalize(ins);
+	printf("{\"items\":%ld,\"txs\":%ld,\"buys\":%ld,\"sells\":%ld,\"buy_wh\":%"
+	       PRId64 ",\"sell_wh\":%" PRId64 "}\n", items, txs, buys, sells,
+	       buy_wh, sell_wh);
+}
+
+struct order {
+	int64_t id, price, qty, fill;
+	int sell;
+};
+
+static int cmp_buy(const void *a, const void *b)
+{
+	const struct order *x = *(struct order *const *)a, *y = *(struct order *const *)b;
+
+	if (x->price != y->price)
+		return x->price > y->price ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int cmp_sell(const void *a, const void *b)
+{
+	const struct order *x = *(struct order *const *)a, *y = *(struct order *const *)b;
+
+	if (x->price != y->price)
+		return x->price < y->price ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+struct rem {
+	struct order *o;
+	__int128 r;
+};
+
+static int cmp_rem(const void *a, const void *b)
+{
+	const struct rem *x = a, *y = b;
+
+	if (x->r != y->r)
+		return x->r > y->r ? -1 : 1;
+	return x->o->id < y->o->id ? -1 : x->o->id > y->o->id;
+}
+
+/* Fills of one side sorted best first at price p: orders strictly inside
+ * fill in full; those at p share the rest of volume pro rata to quantity,
+ * whole Wh by largest remainder, ties to the earlier entry. */
+static void fill_at(struct order **s, size_t n, int64_t p, int buy,
+		    __int128 volume)
+{
+	size_t first = n, k = 0;
+	__int128 full = 0, q = 0, rest, given = 0;
+	struct rem *r;
+
+	for (size_t i = 0; i < n; i++) {
+		int inside = buy ? s[i]->price > p : s[i]->price < p;
+		s[i]->fill = inside ? s[i]->qty : 0;
+		if (inside)
+			full += s[i]->qty;
+		else if (s[i]->price == p) {
+			if (first == n)
+				first = i;
+			k++;
+			q += s[i]->qty;
+		}
+	}
+	rest = volume - full;
+	if (k == 0 || rest == 0)
+		return;
+	r = malloc(k * sizeof *r);
+	if (!r) {
+		fprintf(stderr, "baseline: out of memory\n");
+		exit(1);
+	}
+	/* the orders at p are contiguous in the sorted side */
+	for (size_t i = 0; i < k; i++) {
+		struct order *o = s[first + i];
+		__int128 num = rest * o->qty;
+		o->fill = (int64_t)(num / q);
+		given += o->fill;
+		r[i].o = o;
+		r[i].r = num % q;
+	}
+	qsort(r, k, sizeof *r, cmp_rem);
+	for (size_t i = 0; given < rest; i++, given++)
+		r[i].o->fill++;
+	free(r);
+}
+
+/* Clear slot in one transaction: read the book, clear, write the fills. */
+static void auction_clear(int64_t slot, int64_t now)
+{
+	sqlite3_stmt *book, *upd, *ins;
+	struct order *o = NULL, **buy, **sell;
+	size_t n = 0, cap = 0, nb = 0, ns = 0, i, j;
+	int64_t lb, ls, lo = INT64_MIN, hi = INT64_MAX, price = 0;
+	__int128 v = 0, fill_sum = 0, check = 0;
+	long filled = 0;
+	int rc;
+
+	exec("BEGIN IMMEDIATE");
+	book = prepare("SELECT id, side, price, qty_wh FROM orders WHERE slot = ? "
+		       "AND state = 'open' ORDER BY id");
+	sqlite3_bind_int64(book, 1, slot);
+	while ((rc = sqlite3_step(book)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? 2 * cap : 1024;
+			o = realloc(o, cap * sizeof *o);
+			if (!o) {
+				fprintf(stderr, "baseline: out of memory\n");
+				exit(1);
+			}
+		}
+		o[n].id = sqlite3_column_int64(book, 0);
+		o[n].sell = ((const char *)sqlite3_column_text(book, 1))[0] == 's';
+		o[n].price = sqlite3_column_int64(book, 2);
+		o[n].qty = sqlite3_column_int64(book, 3);
+		o[n].fill = 0;
+		n++;
+	}
+	if (rc != SQLITE_DONE)
+		die("book");
+	sqlite3_finalize(book);
+	if (n == 0) {
+		fprintf(stderr, "baseline: no open order in slot %" PRId64 "\n", slot);
+		exit(1);
+	}
+	buy = malloc(n * sizeof *buy);
+	sell = malloc(n * sizeof *sell);
+	if (!buy || !sell) {
+		fprintf(stderr, "baseline: out of memory\n");
+		exit(1);
+	}
+	for (i = 0; i < n; i++) {
+		if (o[i].sell)
+			sell[ns++] = &o[i];
+		else
+			buy[nb++] = &o[i];
+	}
+	qsort(buy, nb, sizeof *buy, cmp_buy);
+	qsort(sell, ns, sizeof *sell, cmp_sell);
+	/* greedy match while the buy price >= the sell price */
+	i = j = 0;
+	lb = nb ? buy[0]->qty : 0;
+	ls = ns ? sell[0]->qty : 0;
+	while (i < nb && j < ns && buy[i]->price >= sell[j]->price) {
+		int64_t m = lb < ls ? lb : ls;
+		buy[i]->fill += m;
+		sell[j]->fill += m;
+		v += m;
+		lb -= m;
+		ls -= m;
+		if (lb == 0 && ++i < nb)
+			lb = buy[i]->qty;
+		if (ls == 0 && ++j < ns)
+			ls = sell[j]->qty;
+	}
+	if (v > 0) {
+		/* the price interval of the provisional matching */
+		for (i = 0; i < n; i++) {
+			int accepted = o[i].fill > 0, unfilled = o[i].fill < o[i].qty;
+			if (!o[i].sell) {
+				if (accepted && o[i].price < hi)
+					hi = o[i].price;
+				if (unfilled && o[i].price > lo)
+					lo = o[i].price;
+			} else {
+				if (accepted && o[i].price > lo)
+					lo = o[i].price;
+				if (unfilled && o[i].price < hi)
+					hi = o[i].price;
+			}
+		}
+		price = (int64_t)((__int128)lo + (((__int128)hi - lo) >> 1));
+		fill_at(buy, nb, price, 1, v);
+		fill_at(sell, ns, price, 0, v);
+	} else {
+		for (i = 0; i < n; i++)
+			o[i].fill = 0;
+	}
+	upd = prepare("UPDATE orders SET state = 'cleared', fill_wh = ? WHERE id = ?");
+	for (i = 0; i < n; i++) {
+		sqlite3_bind_int64(upd, 1, o[i].fill);
+		sqlite3_bind_int64(upd, 2, o[i].id);
+		if (sqlite3_step(upd) != SQLITE_DONE)
+			die("update order");
+		sqlite3_reset(upd);
+		filled += o[i].fill > 0;
+		fill_sum += o[i].fill;
+		check += (__int128)o[i].id * o[i].fill;
+	}
+	sqlite3_finalize(upd);
+	ins = prepare("INSERT INTO clearings (slot, price, volume_wh, lo, hi, orders, "
+		      "seq, time) VALUES (?, ?, ?, ?, ?, ?, 1, ?)");
+	sqlite3_bind_int64(ins, 1, slot);
+	if (v > 0) {
+		sqlite3_bind_int64(ins, 2, price);
+		sqlite3_bind_int64(ins, 4, lo);
+		sqlite3_bind_int64(ins, 5, hi);
+	}
+	sqlite3_bind_int64(ins, 3, (int64_t)v);
+	sqlite3_bind_int64(ins, 6, (int64_t)n);
+	sqlite3_bind_int64(ins, 7, now);
+	if (sqlite3_step(ins) != SQLITE_DONE)
+		die("insert clearing");
+	sqlite3_finalize(ins);
+	exec("COMMIT");
+	if (v > 0)
+		printf("{\"orders\":%zu,\"price\":%" PRId64 ",\"volume_wh\":%" PRId64
+		       ",\"lo\":%" PRId64 ",\"hi\":%" PRId64, n, price, (int64_t)v, lo, hi);
+	else
+		printf("{\"orders\":%zu,\"price\":null,\"volume_wh\":0,\"lo\":null,"
+		       "\"hi\":null", n);
+	printf(",\"filled\":%ld,\"fill_sum\":%" PRId64 ",\"fill_check\":%" PRId64 "}\n",
+	       filled, (int64_t)fill_sum, (int64_t)check);
+	free(buy);
+	free(sell);
+	free(o);
+}
+
+static int auction_usage(void)
+{
+	fprintf(stderr, "usage: baseline auction DB --seed TRADERS\n"
+		"       baseline auction DB [--chunk N] [--traders T] [--time T] < orders\n"
+		"       baseline auction DB --clear SLOT [--time T]\n");
+	return 2;
+}
+
+static int auction_main(int argc, char **argv)
+{
+	const char *path = NULL;
+	long ntraders = 1000, chunk = 1000, seedn = -1;
+	int64_t now = 0, slot = -1;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc)
+			seedn = strtol(argv[++i], NULL, 10);
+		else if (strcmp(argv[i], "--traders") == 0 && i + 1 < argc)
+			ntraders = strtol(argv[++i], NULL, 10);
+		else if (strcmp(argv[i], "--chunk") == 0 && i + 1 < argc)
+			chunk = strtol(argv[++i], NULL, 10);
+		else if (strcmp(argv[i], "--time") == 0 && i + 1 < argc)
+			now = strtoll(argv[++i], NULL, 10);
+		else if (strcmp(argv[i], "--clear") == 0 && i + 1 < argc)
+			slot = strtoll(argv[++i], NULL, 10);
+		else if (!path && argv[i][0] != '-')
+			path = argv[i];
+		else
+			return auction_usage();
+	}
+	if (!path || chunk < 1 || ntraders < 1)
+		return auction_usage();
+	open_db(path);
+	exec("PRAGMA foreign_keys=ON;");
+	if (seedn >= 1)
+		auction_seed(seedn);
+	else if (seedn >= 0)
+		return auction_usage();
+	else if (slot >= 0)
+		auction_clear(slot, now);
+	else
+		auction_ingest(chunk, ntraders, now);
+	if (sqlite3_close(db) != SQLITE_OK)
+		die("close");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *path = NULL, *sender = "sender";
@@ -536,6 +986,8 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "oracle") == 0)
 		return oracle_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "auction") == 0)
+		return auction_main(argc - 1, argv + 1);
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc)
 			nseed = strtol(argv[++i], NULL, 10);
