@@ -5,7 +5,7 @@
 # escrow and collateral at entry and at clearing, gate closure, refusals,
 # gs tick (DESIGN sections 7, 8 "Auction", 9, 10, 11, 14).
 #
-# Self-contained (no `load helper`): every test gets a fresh state with keys
+# Own set-up (no `load helper`; shared assertions in assert.bash): every test gets a fresh state with keys
 # and accounts admin (all roles), alice (seller: 100 credits minted, 10
 # staked = seller_min_stake, owns panel 1 of 10 kW, registered by admin:
 # 2500 Wh per 900 s slot), bob and dave (buyers, 1000 credits each). The
@@ -18,6 +18,7 @@
 # per kWh, quantities Wh.
 
 bats_require_minimum_version 1.5.0	# run --separate-stderr
+load assert
 
 C=1000000			# one credit in base units
 T0=1795600800			# 2026-11-25T10:00:00Z
@@ -52,99 +53,6 @@ setup() {
 
 # ---- small helpers (local to this file) -----------------------------------------
 
-# xrun N COMMAND...: run COMMAND (stdout in $output/$lines, stderr in $stderr)
-# and fail with a full report unless it exits N ("64|65": either). Redirect
-# stdin on the call.
-xrun() {
-	local want=$1
-	shift
-	run --separate-stderr "$@"
-	if [[ "|$want|" != *"|$status|"* ]]; then
-		printf 'command:  %s\nexpected: exit %s\nactual:   exit %s\n--- stdout\n%s\n--- stderr\n%s\n' \
-			"$*" "$want" "$status" "$output" "$stderr" >&2
-		return 1
-	fi
-}
-
-# jf NAME [LINE]: the value of member NAME of a one-line flat JSON record
-# (LINE, else the first line of stdin): strings without quotes, other values
-# as written.
-jf() {
-	local line rest
-	if [ $# -ge 2 ]; then line=$2; else IFS= read -r line || return 1; fi
-	rest=${line#*\""$1"\":}
-	if [ "$rest" = "$line" ]; then
-		echo "jf: no member \"$1\" in: $line" >&2
-		return 1
-	fi
-	case $rest in
-	\"*) rest=${rest#\"}; printf '%s\n' "${rest%%\"*}" ;;
-	*) printf '%s\n' "${rest%%[,\}]*}" ;;
-	esac
-}
-
-# eq ACTUAL EXPECTED [WHAT]
-eq() {
-	if [ "$1" != "$2" ]; then
-		printf '%s: expected <%s>, got <%s>\n' "${3:-value}" "$2" "$1" >&2
-		return 1
-	fi
-}
-
-# has HAYSTACK NEEDLE...: every NEEDLE occurs in HAYSTACK.
-has() {
-	local h=$1 n
-	shift
-	for n; do
-		if [[ $h != *"$n"* ]]; then
-			printf 'expected <%s> in:\n%s\n' "$n" "$h" >&2
-			return 1
-		fi
-	done
-}
-
-# rec LINE NAME=VALUE...: record LINE has each member with that value.
-rec() {
-	local line=$1 kv got
-	shift
-	for kv; do
-		got=$(jf "${kv%%=*}" "$line") || return 1
-		if [ "$got" != "${kv#*=}" ]; then
-			printf 'field "%s": expected <%s>, got <%s>\nrecord: %s\n' \
-				"${kv%%=*}" "${kv#*=}" "$got" "$line" >&2
-			return 1
-		fi
-	done
-}
-
-# line_with TEXT...: the first stdout line of the last run containing every TEXT.
-line_with() {
-	local l n hit
-	for l in "${lines[@]}"; do
-		hit=1
-		for n; do [[ $l == *"$n"* ]] || { hit=0; break; }; done
-		[ $hit = 1 ] && { printf '%s\n' "$l"; return 0; }
-	done
-	printf 'no stdout line has <%s>:\n%s\n' "$*" "$output" >&2
-	return 1
-}
-
-# count_with TEXT: number of stdout lines of the last run containing TEXT.
-count_with() {
-	local l n=0
-	for l in "${lines[@]}"; do
-		[[ $l == *"$1"* ]] && n=$((n + 1))
-	done
-	echo "$n"
-}
-
-# snapshot: journal seq and state digest of `gs verify`, on one line.
-snapshot() {
-	local v
-	v=$(gs verify) || return 1
-	printf 'seq %s digest %s\n' "$(jf seq "$v")" "$(jf digest "$v")"
-}
-
 # clean_error: the last run printed nothing on stdout and a diagnostic
 # prefixed "gs-auction:" on stderr.
 clean_error() {
@@ -177,11 +85,6 @@ noop() {
 	eq "$(snapshot)" "$s0" "journal seq and state digest after a no-op"
 }
 
-# avail A / locked A: available and locked balance; staked A / slocked A:
-# staked and locked stake (base units).
-avail() {
-	gs-token balance "$1" | jf available
-}
 locked() {
 	gs-token balance "$1" | jf locked
 }
@@ -210,11 +113,6 @@ stake_lock_amount() {
 # owe Q P: what Q Wh at P >= 0 base units per kWh cost, ceil(Q*P/1000).
 owe() {
 	echo $((($1 * $2 + 999) / 1000))
-}
-
-# sum_of FIELD: sum of the integer member FIELD over the lines on stdin.
-sum_of() {
-	grep -o "\"$1\":-\{0,1\}[0-9]*" | cut -d: -f2 | awk '{ s += $1 } END { printf "%.0f\n", s }'
 }
 
 # books: `gs verify --replay` passes, supply = sum of all balances, the vault

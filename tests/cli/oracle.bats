@@ -5,7 +5,7 @@
 # unverified panels, misreport flags and their penalties, the verification
 # period, refusals (DESIGN sections 7, 8 "Oracle", 10, 11, 14).
 #
-# Self-contained (no `load helper`): every test gets a fresh state with keys
+# Own set-up (no `load helper`; shared assertions in assert.bash): every test gets a fresh state with keys
 # and accounts admin (all roles, no stake), alice (owns panels 1 and 2, 5 kW
 # each: 1250 Wh per slot), o1, o2, o3 (role oracle, 200 credits staked
 # each). The clock is GS_NOW; setup runs at 10:00Z, the start of slot
@@ -16,6 +16,7 @@
 # records are base units (decimals 6: 1 credit = 1000000).
 
 bats_require_minimum_version 1.5.0	# run --separate-stderr
+load assert
 
 C=1000000			# one credit in base units
 T0=1795600800			# 2026-11-25T10:00:00Z
@@ -49,99 +50,6 @@ setup() {
 }
 
 # ---- small helpers (local to this file) -----------------------------------------
-
-# xrun N COMMAND...: run COMMAND (stdout in $output/$lines, stderr in $stderr)
-# and fail with a full report unless it exits N ("64|65": either). Redirect
-# stdin on the call.
-xrun() {
-	local want=$1
-	shift
-	run --separate-stderr "$@"
-	if [[ "|$want|" != *"|$status|"* ]]; then
-		printf 'command:  %s\nexpected: exit %s\nactual:   exit %s\n--- stdout\n%s\n--- stderr\n%s\n' \
-			"$*" "$want" "$status" "$output" "$stderr" >&2
-		return 1
-	fi
-}
-
-# jf NAME [LINE]: the value of member NAME of a one-line flat JSON record
-# (LINE, else the first line of stdin): strings without quotes, other values
-# as written.
-jf() {
-	local line rest
-	if [ $# -ge 2 ]; then line=$2; else IFS= read -r line || return 1; fi
-	rest=${line#*\""$1"\":}
-	if [ "$rest" = "$line" ]; then
-		echo "jf: no member \"$1\" in: $line" >&2
-		return 1
-	fi
-	case $rest in
-	\"*) rest=${rest#\"}; printf '%s\n' "${rest%%\"*}" ;;
-	*) printf '%s\n' "${rest%%[,\}]*}" ;;
-	esac
-}
-
-# eq ACTUAL EXPECTED [WHAT]
-eq() {
-	if [ "$1" != "$2" ]; then
-		printf '%s: expected <%s>, got <%s>\n' "${3:-value}" "$2" "$1" >&2
-		return 1
-	fi
-}
-
-# has HAYSTACK NEEDLE...: every NEEDLE occurs in HAYSTACK.
-has() {
-	local h=$1 n
-	shift
-	for n; do
-		if [[ $h != *"$n"* ]]; then
-			printf 'expected <%s> in:\n%s\n' "$n" "$h" >&2
-			return 1
-		fi
-	done
-}
-
-# rec LINE NAME=VALUE...: record LINE has each member with that value.
-rec() {
-	local line=$1 kv got
-	shift
-	for kv; do
-		got=$(jf "${kv%%=*}" "$line") || return 1
-		if [ "$got" != "${kv#*=}" ]; then
-			printf 'field "%s": expected <%s>, got <%s>\nrecord: %s\n' \
-				"${kv%%=*}" "${kv#*=}" "$got" "$line" >&2
-			return 1
-		fi
-	done
-}
-
-# line_with TEXT...: the first stdout line of the last run containing every TEXT.
-line_with() {
-	local l n hit
-	for l in "${lines[@]}"; do
-		hit=1
-		for n; do [[ $l == *"$n"* ]] || { hit=0; break; }; done
-		[ $hit = 1 ] && { printf '%s\n' "$l"; return 0; }
-	done
-	printf 'no stdout line has <%s>:\n%s\n' "$*" "$output" >&2
-	return 1
-}
-
-# count_with TEXT: number of stdout lines of the last run containing TEXT.
-count_with() {
-	local l n=0
-	for l in "${lines[@]}"; do
-		[[ $l == *"$1"* ]] && n=$((n + 1))
-	done
-	echo "$n"
-}
-
-# snapshot: journal seq and state digest of `gs verify`, on one line.
-snapshot() {
-	local v
-	v=$(gs verify) || return 1
-	printf 'seq %s digest %s\n' "$(jf seq "$v")" "$(jf digest "$v")"
-}
 
 # clean_error: the last run printed nothing on stdout and a diagnostic
 # prefixed "gs-oracle:" on stderr.
@@ -178,15 +86,6 @@ noop() {
 stake_of() {
 	gs-stake show "$1" | jf staked
 }
-avail() {
-	gs-token balance "$1" | jf available
-}
-
-# sum_of FIELD: sum of the integer member FIELD over the lines on stdin.
-sum_of() {
-	grep -o "\"$1\":-\{0,1\}[0-9]*" | cut -d: -f2 | awk '{ s += $1 } END { printf "%.0f\n", s }'
-}
-
 # books: `gs verify --replay` passes, supply = sum of all balances, the vault
 # holds exactly the stake (DESIGN 11).
 books() {

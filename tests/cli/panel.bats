@@ -3,13 +3,14 @@
 # options, many as NDJSON), transfer, retire, show, list, history
 # (DESIGN sections 7, 8 "Panels", 11, 14).
 #
-# Self-contained (no `load helper`): every test gets a fresh state with keys
+# Own set-up (no `load helper`; shared assertions in assert.bash): every test gets a fresh state with keys
 # and accounts admin (all roles), alice and bob, and 1000 credits minted to
 # alice. Run by hand with
 #     PATH=/work/main/bin:$PATH bats tests/cli/panel.bats
 # Records are read with shell pattern matching only (no jq).
 
 bats_require_minimum_version 1.5.0	# run --separate-stderr
+load assert
 
 # Exit codes (DESIGN 7): 64 for a wrong command line (missing or extra
 # arguments, unknown options), 65 for a malformed value (an option value such
@@ -40,88 +41,6 @@ setup() {
 }
 
 # ---- small helpers (local to this file) -----------------------------------------
-
-# xrun N COMMAND...: run COMMAND (stdout in $output/$lines, stderr in $stderr)
-# and fail with a full report unless it exits N ("64|65": either). Redirect
-# stdin on the call.
-xrun() {
-	local want=$1
-	shift
-	run --separate-stderr "$@"
-	if [[ "|$want|" != *"|$status|"* ]]; then
-		printf 'command:  %s\nexpected: exit %s\nactual:   exit %s\n--- stdout\n%s\n--- stderr\n%s\n' \
-			"$*" "$want" "$status" "$output" "$stderr" >&2
-		return 1
-	fi
-}
-
-# jf NAME [LINE]: the value of member NAME of a one-line flat JSON record
-# (LINE, else the first line of stdin): strings without quotes, other values
-# as written.
-jf() {
-	local line rest
-	if [ $# -ge 2 ]; then line=$2; else IFS= read -r line || return 1; fi
-	rest=${line#*\""$1"\":}
-	if [ "$rest" = "$line" ]; then
-		echo "jf: no member \"$1\" in: $line" >&2
-		return 1
-	fi
-	case $rest in
-	\"*) rest=${rest#\"}; printf '%s\n' "${rest%%\"*}" ;;
-	*) printf '%s\n' "${rest%%[,\}]*}" ;;
-	esac
-}
-
-# eq ACTUAL EXPECTED [WHAT]
-eq() {
-	if [ "$1" != "$2" ]; then
-		printf '%s: expected <%s>, got <%s>\n' "${3:-value}" "$2" "$1" >&2
-		return 1
-	fi
-}
-
-# has HAYSTACK NEEDLE...: every NEEDLE occurs in HAYSTACK.
-has() {
-	local h=$1 n
-	shift
-	for n; do
-		if [[ $h != *"$n"* ]]; then
-			printf 'expected <%s> in:\n%s\n' "$n" "$h" >&2
-			return 1
-		fi
-	done
-}
-
-# rec LINE NAME=VALUE...: record LINE has each member with that value.
-rec() {
-	local line=$1 kv got
-	shift
-	for kv; do
-		got=$(jf "${kv%%=*}" "$line") || return 1
-		if [ "$got" != "${kv#*=}" ]; then
-			printf 'field "%s": expected <%s>, got <%s>\nrecord: %s\n' \
-				"${kv%%=*}" "${kv#*=}" "$got" "$line" >&2
-			return 1
-		fi
-	done
-}
-
-# digest: the "digest" field of `gs verify` (a digest of every state table).
-digest() {
-	gs verify | jf digest
-}
-
-# seq_now: the journal head's seq.
-seq_now() {
-	gs verify | jf seq
-}
-
-# snapshot: journal seq and state digest of `gs verify`, on one line.
-snapshot() {
-	local v
-	v=$(gs verify) || return 1
-	printf 'seq %s digest %s\n' "$(jf seq "$v")" "$(jf digest "$v")"
-}
 
 # clean_error PROGRAM: the last run printed nothing on stdout and a
 # diagnostic prefixed "PROGRAM:" on stderr.

@@ -4,7 +4,7 @@
 # slash, show (now and --at a past time), list, locks, unbondings
 # (DESIGN sections 7, 8 "Stake", 10, 11, 14).
 #
-# Self-contained (no `load helper`): every test gets a fresh state with keys
+# Own set-up (no `load helper`; shared assertions in assert.bash): every test gets a fresh state with keys
 # and accounts admin (all roles), alice and bob, and 1000 credits minted to
 # alice. Run by hand with
 #     PATH=/work/main/bin:$PATH bats tests/cli/stake.bats
@@ -12,6 +12,7 @@
 # records are base units (decimals 6: 1 credit = 1000000).
 
 bats_require_minimum_version 1.5.0	# run --separate-stderr
+load assert
 
 # Exit codes (DESIGN 7): 64 for a wrong command line (missing or extra
 # arguments, unknown options), 65 for a malformed value (an option value such
@@ -45,89 +46,6 @@ setup() {
 
 # ---- small helpers (local to this file) -----------------------------------------
 
-# xrun N COMMAND...: run COMMAND (stdout in $output/$lines, stderr in $stderr)
-# and fail with a full report unless it exits N ("64|65": either). Redirect
-# stdin on the call.
-xrun() {
-	local want=$1
-	shift
-	run --separate-stderr "$@"
-	if [[ "|$want|" != *"|$status|"* ]]; then
-		printf 'command:  %s\nexpected: exit %s\nactual:   exit %s\n--- stdout\n%s\n--- stderr\n%s\n' \
-			"$*" "$want" "$status" "$output" "$stderr" >&2
-		return 1
-	fi
-}
-
-# jf NAME [LINE]: the value of member NAME of a one-line flat JSON record
-# (LINE, else the first line of stdin): strings without quotes, other values
-# as written.
-jf() {
-	local line rest
-	if [ $# -ge 2 ]; then line=$2; else IFS= read -r line || return 1; fi
-	rest=${line#*\""$1"\":}
-	if [ "$rest" = "$line" ]; then
-		echo "jf: no member \"$1\" in: $line" >&2
-		return 1
-	fi
-	case $rest in
-	\"*) rest=${rest#\"}; printf '%s\n' "${rest%%\"*}" ;;
-	*) printf '%s\n' "${rest%%[,\}]*}" ;;
-	esac
-}
-
-# eq ACTUAL EXPECTED [WHAT]
-eq() {
-	if [ "$1" != "$2" ]; then
-		printf '%s: expected <%s>, got <%s>\n' "${3:-value}" "$2" "$1" >&2
-		return 1
-	fi
-}
-
-# has HAYSTACK NEEDLE...: every NEEDLE occurs in HAYSTACK.
-has() {
-	local h=$1 n
-	shift
-	for n; do
-		if [[ $h != *"$n"* ]]; then
-			printf 'expected <%s> in:\n%s\n' "$n" "$h" >&2
-			return 1
-		fi
-	done
-}
-
-# rec LINE NAME=VALUE...: record LINE has each member with that value.
-rec() {
-	local line=$1 kv got
-	shift
-	for kv; do
-		got=$(jf "${kv%%=*}" "$line") || return 1
-		if [ "$got" != "${kv#*=}" ]; then
-			printf 'field "%s": expected <%s>, got <%s>\nrecord: %s\n' \
-				"${kv%%=*}" "${kv#*=}" "$got" "$line" >&2
-			return 1
-		fi
-	done
-}
-
-# line_with TEXT: the first stdout line of the last run containing TEXT.
-line_with() {
-	local l
-	for l in "${lines[@]}"; do
-		[[ $l == *"$1"* ]] && { printf '%s\n' "$l"; return 0; }
-	done
-	printf 'no stdout line has <%s>:\n%s\n' "$1" "$output" >&2
-	return 1
-}
-
-# digest / seq_now: the "digest" and "seq" fields of `gs verify`.
-digest() {
-	gs verify | jf digest
-}
-seq_now() {
-	gs verify | jf seq
-}
-
 # clean_error: the last run printed nothing on stdout and a diagnostic
 # prefixed "gs-stake:" on stderr.
 clean_error() {
@@ -136,13 +54,6 @@ clean_error() {
 		printf 'stderr is not prefixed with gs-stake:\n%s\n' "$stderr" >&2
 		return 1
 	}
-}
-
-# snapshot: journal seq and state digest of `gs verify`, on one line.
-snapshot() {
-	local v
-	v=$(gs verify) || return 1
-	printf 'seq %s digest %s\n' "$(jf seq "$v")" "$(jf digest "$v")"
 }
 
 # refused N COMMAND...: COMMAND exits N, cleanly, and neither the state digest
@@ -171,16 +82,6 @@ stake_of() {
 	local who=$1 f=$2
 	shift 2
 	gs-stake show "$who" "$@" | jf "$f"
-}
-
-# avail ACCOUNT: available balance in base units.
-avail() {
-	gs-token balance "$1" | jf available
-}
-
-# sum_of FIELD: sum of the integer member FIELD over the lines on stdin.
-sum_of() {
-	grep -o "\"$1\":-\{0,1\}[0-9]*" | cut -d: -f2 | awk '{ s += $1 } END { printf "%d\n", s }'
 }
 
 # books: the invariants of DESIGN section 11 that stake touches, counted

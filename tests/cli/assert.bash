@@ -1,0 +1,115 @@
+# assert.bash - assertions and record helpers shared by the component bats files
+# (panel, stake, oracle, auction): `load assert` after `load`-free set-up.
+
+# xrun N COMMAND...: run COMMAND (stdout in $output/$lines, stderr in $stderr)
+# and fail with a full report unless it exits N ("64|65": either). Redirect
+# stdin on the call.
+xrun() {
+	local want=$1
+	shift
+	run --separate-stderr "$@"
+	if [[ "|$want|" != *"|$status|"* ]]; then
+		printf 'command:  %s\nexpected: exit %s\nactual:   exit %s\n--- stdout\n%s\n--- stderr\n%s\n' \
+			"$*" "$want" "$status" "$output" "$stderr" >&2
+		return 1
+	fi
+}
+
+# jf NAME [LINE]: the value of member NAME of a one-line flat JSON record
+# (LINE, else the first line of stdin): strings without quotes, other values
+# as written.
+jf() {
+	local line rest
+	if [ $# -ge 2 ]; then line=$2; else IFS= read -r line || return 1; fi
+	rest=${line#*\""$1"\":}
+	if [ "$rest" = "$line" ]; then
+		echo "jf: no member \"$1\" in: $line" >&2
+		return 1
+	fi
+	case $rest in
+	\"*) rest=${rest#\"}; printf '%s\n' "${rest%%\"*}" ;;
+	*) printf '%s\n' "${rest%%[,\}]*}" ;;
+	esac
+}
+
+# eq ACTUAL EXPECTED [WHAT]
+eq() {
+	if [ "$1" != "$2" ]; then
+		printf '%s: expected <%s>, got <%s>\n' "${3:-value}" "$2" "$1" >&2
+		return 1
+	fi
+}
+
+# has HAYSTACK NEEDLE...: every NEEDLE occurs in HAYSTACK.
+has() {
+	local h=$1 n
+	shift
+	for n; do
+		if [[ $h != *"$n"* ]]; then
+			printf 'expected <%s> in:\n%s\n' "$n" "$h" >&2
+			return 1
+		fi
+	done
+}
+
+# rec LINE NAME=VALUE...: record LINE has each member with that value.
+rec() {
+	local line=$1 kv got
+	shift
+	for kv; do
+		got=$(jf "${kv%%=*}" "$line") || return 1
+		if [ "$got" != "${kv#*=}" ]; then
+			printf 'field "%s": expected <%s>, got <%s>\nrecord: %s\n' \
+				"${kv%%=*}" "${kv#*=}" "$got" "$line" >&2
+			return 1
+		fi
+	done
+}
+
+# snapshot: journal seq and state digest of `gs verify`, on one line.
+snapshot() {
+	local v
+	v=$(gs verify) || return 1
+	printf 'seq %s digest %s\n' "$(jf seq "$v")" "$(jf digest "$v")"
+}
+
+# line_with TEXT...: the first stdout line of the last run containing every TEXT.
+line_with() {
+	local l n hit
+	for l in "${lines[@]}"; do
+		hit=1
+		for n; do [[ $l == *"$n"* ]] || { hit=0; break; }; done
+		[ $hit = 1 ] && { printf '%s\n' "$l"; return 0; }
+	done
+	printf 'no stdout line has <%s>:\n%s\n' "$*" "$output" >&2
+	return 1
+}
+
+# count_with TEXT: number of stdout lines of the last run containing TEXT.
+count_with() {
+	local l n=0
+	for l in "${lines[@]}"; do
+		[[ $l == *"$1"* ]] && n=$((n + 1))
+	done
+	echo "$n"
+}
+
+# avail A / locked A: available and locked balance; staked A / slocked A:
+# staked and locked stake (base units).
+avail() {
+	gs-token balance "$1" | jf available
+}
+
+# sum_of FIELD: sum of the integer member FIELD over the lines on stdin.
+sum_of() {
+	grep -o "\"$1\":-\{0,1\}[0-9]*" | cut -d: -f2 | awk '{ s += $1 } END { printf "%.0f\n", s }'
+}
+
+# digest / seq_now: the "digest" and "seq" fields of `gs verify`.
+digest() {
+	gs verify | jf digest
+}
+
+seq_now() {
+	gs verify | jf seq
+}
