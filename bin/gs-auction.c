@@ -7,15 +7,6 @@
 
 #define MAX_BOOK_LINE 4096
 
-/* Parse a positive id argument. */
-static int id_arg(struct gs_cli *c, const char *what, const char *s,
-		  int64_t *id)
-{
-	if (gs_decimal_parse(s, 0, 0, id, NULL) == GS_OK && *id > 0)
-		return GS_OK;
-	return gs_cli_bad(c, "%s '%s' is not an id", what, s);
-}
-
 static int cmd_order(struct gs_cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -60,7 +51,7 @@ static int cmd_order(struct gs_cli *c, int argc, char **argv)
 	if (strcmp(price, "market") != 0 &&
 	    gs_price_parse(price, c->cfg.decimals, &pr, &e))
 		return gs_cli_bad(c, "--price: %s", e.msg);
-	if (panel && (rc = id_arg(c, "--panel", panel, &pn)))
+	if (panel && (rc = gs_cli_id(c, "--panel", panel, &pn)))
 		return rc;
 	args = json_pack("{s:I,s:s,s:I}", "slot", (json_int_t)sl, "side",
 			 buy ? "buy" : "sell", "qty_wh", (json_int_t)qty);
@@ -82,7 +73,7 @@ static int cmd_cancel(struct gs_cli *c, int argc, char **argv)
 		return gs_cli_batch(c, "auction.cancel");
 	if (optind != argc - 1)
 		return gs_cli_usage(c, "need one ORDER");
-	if ((rc = id_arg(c, "ORDER", argv[optind], &id)) || (rc = gs_cli_state(c)))
+	if ((rc = gs_cli_id(c, "ORDER", argv[optind], &id)) || (rc = gs_cli_state(c)))
 		return rc;
 	return gs_cli_tx(c, "auction.cancel", json_pack("{s:I}", "order",
 						       (json_int_t)id));

@@ -5,15 +5,6 @@
 #include "gridset.h"
 #include "cli.h"
 
-/* Parse a positive id (PANEL). */
-static int id_arg(struct gs_cli *c, const char *what, const char *s,
-		  int64_t *id)
-{
-	if (gs_decimal_parse(s, 0, 0, id, NULL) == GS_OK && *id > 0)
-		return GS_OK;
-	return gs_cli_bad(c, "%s '%s' is not an id", what, s);
-}
-
 /* Energy given as whole Wh ("1500") or with a unit ("1.5kWh"). */
 static int wh_arg(struct gs_cli *c, const char *s, int64_t *wh)
 {
@@ -56,7 +47,7 @@ static int cmd_report(struct gs_cli *c, int argc, char **argv)
 	}
 	if (!panel || !slot || !wh || optind != argc)
 		return gs_cli_usage(c, "need --panel, --slot and --wh");
-	if ((rc = gs_cli_state(c)) || (rc = id_arg(c, "PANEL", panel, &p)) ||
+	if ((rc = gs_cli_state(c)) || (rc = gs_cli_id(c, "PANEL", panel, &p)) ||
 	    (rc = gs_cli_slot(c, slot, &sl)) || (rc = wh_arg(c, wh, &w)))
 		return rc;
 	return gs_cli_tx(c, "oracle.report", json_pack("{s:I,s:I,s:I}", "panel",
@@ -118,7 +109,7 @@ static int cmd_history(struct gs_cli *c, int argc, char **argv)
 		return GS_EUSAGE;
 	if (optind != argc - 1)
 		return gs_cli_usage(c, "need one PANEL");
-	if ((rc = gs_cli_state(c)) || (rc = id_arg(c, "PANEL", argv[optind], &panel)))
+	if ((rc = gs_cli_state(c)) || (rc = gs_cli_id(c, "PANEL", argv[optind], &panel)))
 		return rc;
 	recs = json_array();
 	return gs_cli_query(c, gs_panel_history(c->store, panel, recs, &e), recs, &e);
@@ -149,7 +140,7 @@ static int cmd_reports(struct gs_cli *c, int argc, char **argv)
 		return gs_cli_usage(c, "at most one SLOT");
 	if ((rc = gs_cli_state(c)) ||
 	    (optind < argc && (rc = gs_cli_slot(c, argv[optind], &slot))) ||
-	    (panel && (rc = id_arg(c, "PANEL", panel, &p))))
+	    (panel && (rc = gs_cli_id(c, "PANEL", panel, &p))))
 		return rc;
 	recs = json_array();
 	if (oracle && gs_account_exists(c->store, oracle, &e))

@@ -5,16 +5,6 @@
 #include "gridset.h"
 #include "cli.h"
 
-/* Parse a panel id argument; prints usage when it is not one. */
-static int panel_arg(struct gs_cli *c, const char *s, int64_t *id)
-{
-	gs_err e;
-
-	if (gs_decimal_parse(s, 0, 0, id, &e) == GS_OK && *id > 0)
-		return GS_OK;
-	return gs_cli_usage(c, "PANEL '%s' is not a panel id", s);
-}
-
 static int cmd_register(struct gs_cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -90,7 +80,7 @@ static int cmd_transfer(struct gs_cli *c, int argc, char **argv)
 		return gs_cli_batch(c, "panel.transfer");
 	if (!to || optind != argc - 1)
 		return gs_cli_usage(c, "need PANEL and --to ACCOUNT");
-	if ((rc = panel_arg(c, argv[optind], &id)) || (rc = gs_cli_state(c)))
+	if ((rc = gs_cli_id(c, "PANEL", argv[optind], &id)) || (rc = gs_cli_state(c)))
 		return rc;
 	return gs_cli_tx(c, "panel.transfer", json_pack("{s:I,s:s}", "panel",
 						       (json_int_t)id, "to", to));
@@ -107,7 +97,7 @@ static int cmd_retire(struct gs_cli *c, int argc, char **argv)
 		return gs_cli_batch(c, "panel.retire");
 	if (optind != argc - 1)
 		return gs_cli_usage(c, "need one PANEL");
-	if ((rc = panel_arg(c, argv[optind], &id)) || (rc = gs_cli_state(c)))
+	if ((rc = gs_cli_id(c, "PANEL", argv[optind], &id)) || (rc = gs_cli_state(c)))
 		return rc;
 	return gs_cli_tx(c, "panel.retire", json_pack("{s:I}", "panel",
 						     (json_int_t)id));
@@ -124,7 +114,7 @@ static int cmd_show(struct gs_cli *c, int argc, char **argv)
 		return GS_EUSAGE;
 	if (optind != argc - 1)
 		return gs_cli_usage(c, "need one PANEL");
-	if ((rc = panel_arg(c, argv[optind], &id)) || (rc = gs_cli_state(c)))
+	if ((rc = gs_cli_id(c, "PANEL", argv[optind], &id)) || (rc = gs_cli_state(c)))
 		return rc;
 	recs = json_array();
 	return gs_cli_query(c, gs_panel_records(c->store, id, NULL, recs, &e), recs, &e);
@@ -183,7 +173,7 @@ static int cmd_history(struct gs_cli *c, int argc, char **argv)
 		return GS_EUSAGE;
 	if (optind != argc - 1)
 		return gs_cli_usage(c, "need one PANEL");
-	if ((rc = gs_cli_state(c)) || (rc = panel_arg(c, argv[optind], &panel)))
+	if ((rc = gs_cli_state(c)) || (rc = gs_cli_id(c, "PANEL", argv[optind], &panel)))
 		return rc;
 	recs = json_array();
 	return gs_cli_query(c, gs_panel_history(c->store, panel, recs, &e), recs, &e);

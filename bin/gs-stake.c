@@ -48,15 +48,6 @@ static int cmd_withdraw(struct gs_cli *c, int argc, char **argv)
 	return gs_cli_tx(c, "stake.withdraw", json_object());
 }
 
-/* Parse a positive id argument. */
-static int id_arg(struct gs_cli *c, const char *what, const char *s,
-		  int64_t *id)
-{
-	if (gs_decimal_parse(s, 0, 0, id, NULL) == GS_OK && *id > 0)
-		return GS_OK;
-	return gs_cli_usage(c, "%s '%s' is not an id", what, s);
-}
-
 static int cmd_cancel_withdraw(struct gs_cli *c, int argc, char **argv)
 {
 	json_t *args;
@@ -67,7 +58,7 @@ static int cmd_cancel_withdraw(struct gs_cli *c, int argc, char **argv)
 		return GS_EUSAGE;
 	if (argc - optind > 1)
 		return gs_cli_usage(c, "at most one ID");
-	if ((optind < argc && (rc = id_arg(c, "ID", argv[optind], &id))) ||
+	if ((optind < argc && (rc = gs_cli_id(c, "ID", argv[optind], &id))) ||
 	    (rc = gs_cli_state(c)))
 		return rc;
 	args = json_object();
@@ -123,7 +114,7 @@ static int cmd_unlock(struct gs_cli *c, int argc, char **argv)
 		return GS_EUSAGE;
 	if (optind != argc - 1)
 		return gs_cli_usage(c, "need one LOCK id");
-	if ((rc = id_arg(c, "LOCK", argv[optind], &id)) || (rc = gs_cli_state(c)))
+	if ((rc = gs_cli_id(c, "LOCK", argv[optind], &id)) || (rc = gs_cli_state(c)))
 		return rc;
 	return gs_cli_tx(c, "stake.unlock", json_pack("{s:I}", "lock", (json_int_t)id));
 }

@@ -578,23 +578,15 @@ static int due_slots(gs_ctx *c, const struct auction_params *p, json_t *slots,
 /* auction.clear {slot} | {due: 1} (role operator). */
 static int apply_clear(gs_ctx *c, json_t *args, gs_err *e)
 {
-	static const char *const fields[] = { "slot", "due", NULL };
 	struct auction_params p;
-	int64_t slot = -1, due = 0;
+	int64_t slot;
 	json_t *slots = json_array(), *v;
 	size_t i;
 
 	e->code = GS_OK;
-	if (gs_json_only(args, fields, e) ||
-	    gs_json_int(args, "slot", 0, INT64_MAX, 1, &slot, e) ||
-	    gs_json_int(args, "due", 1, 1, 1, &due, e) ||
-	    params_load(c->store, &p, e))
+	if (gs_slot_or_due(args, &slot, e) || params_load(c->store, &p, e))
 		goto out;
-	if ((slot >= 0) == (due != 0)) {
-		gs_fail(e, GS_EINPUT, "give exactly one of \"slot\" and \"due\"");
-		goto out;
-	}
-	if (!due)
+	if (slot >= 0)
 		json_array_append_new(slots, json_integer(slot));
 	else if (due_slots(c, &p, slots, e))
 		goto out;

@@ -491,6 +491,13 @@ int gs_cli_amount(struct gs_cli *c, const char *s, int64_t *v)
 	return gs_cli_error(c, &e);
 }
 
+int gs_cli_id(struct gs_cli *c, const char *what, const char *s, int64_t *id)
+{
+	if (gs_decimal_parse(s, 0, 0, id, NULL) == GS_OK && *id > 0)
+		return GS_OK;
+	return gs_cli_bad(c, "%s '%s' is not an id", what, s);
+}
+
 int gs_cli_slot(struct gs_cli *c, const char *s, int64_t *slot)
 {
 	gs_err e;

@@ -97,6 +97,9 @@ int gs_cli_query(struct gs_cli *c, int rc, json_t *recs, gs_err *e);
 /* Parse a positive AMOUNT in credits (state must be open); prints the
  * error. */
 int gs_cli_amount(struct gs_cli *c, const char *s, int64_t *v);
+/* Parse a positive integer id (PANEL, ORDER, LOCK); prints the error and
+ * returns GS_EINPUT when it is not one. */
+int gs_cli_id(struct gs_cli *c, const char *what, const char *s, int64_t *id);
 /* Parse SLOT ("#n" or its ISO-8601 start; state open); prints errors. */
 int gs_cli_slot(struct gs_cli *c, const char *s, int64_t *slot);
 /* Batch item converter: a "slot" given as text becomes its number. */

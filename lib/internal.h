@@ -34,6 +34,9 @@ json_t *gs_args_item(json_t *args, size_t i, size_t *n);
  * with its item and returned. Items already done (GS_EALREADY) are
  * skipped; when all are, GS_EALREADY is returned. */
 int gs_each_item(gs_ctx *c, json_t *args, gs_apply_fn fn, gs_err *e);
+/* Args {slot: N} | {due: 1} of a finalize or clear: *slot = N, or -1 for
+ * "everything due"; GS_EINPUT unless exactly one is given. */
+int gs_slot_or_due(json_t *args, int64_t *slot, gs_err *e);
 /* Mark e as about item i when args hold several items; return e->code. */
 int gs_item_fail(json_t *args, size_t i, gs_err *e);
 

@@ -74,6 +74,21 @@ int gs_each_item(gs_ctx *c, json_t *args, gs_apply_fn fn, gs_err *e)
 	return done == n ? GS_EALREADY : GS_OK;
 }
 
+int gs_slot_or_due(json_t *args, int64_t *slot, gs_err *e)
+{
+	static const char *const fields[] = { "slot", "due", NULL };
+	int64_t due = 0;
+
+	*slot = -1;
+	if (gs_json_only(args, fields, e) ||
+	    gs_json_int(args, "slot", 0, INT64_MAX, 1, slot, e) ||
+	    gs_json_int(args, "due", 1, 1, 1, &due, e))
+		return e->code;
+	if ((*slot >= 0) == (due != 0))
+		return gs_fail(e, GS_EINPUT, "give exactly one of \"slot\" and \"due\"");
+	return GS_OK;
+}
+
 int gs_item_fail(json_t *args, size_t i, gs_err *e)
 {
 	if (json_object_get(args, "items"))
