@@ -81,28 +81,7 @@ static int cmd_cancel(struct gs_cli *c, int argc, char **argv)
 
 static int cmd_clear(struct gs_cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "due", no_argument, NULL, 'd' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int64_t slot;
-	int ch, rc, due = 0;
-
-	while ((ch = gs_cli_opt(c, argc, argv, opts)) != -1) {
-		if (ch != 'd')
-			return GS_EUSAGE;
-		due = 1;
-	}
-	if (argc - optind != !due)
-		return gs_cli_usage(c, "need SLOT or --due");
-	if ((rc = gs_cli_state(c)))
-		return rc;
-	if (due)
-		return gs_cli_tx(c, "auction.clear", json_pack("{s:i}", "due", 1));
-	if ((rc = gs_cli_slot(c, argv[optind], &slot)))
-		return rc;
-	return gs_cli_tx(c, "auction.clear", json_pack("{s:I}", "slot",
-						      (json_int_t)slot));
+	return gs_cli_slot_tx(c, "auction.clear", argc, argv);
 }
 
 /* Parse options of a one-SLOT query and open the state. */

@@ -628,11 +628,11 @@ static int cmd_status(struct gs_cli *c, int argc, char **argv)
 
 /* The due steps, in the order DESIGN §8 gives; each is its own tx. */
 static const char *const tick_steps[] = { "oracle.finalize", "auction.clear",
-					   NULL };
+					   "settle.compute", "settle.finalize", NULL };
 
 static int cmd_tick(struct gs_cli *c, int argc, char **argv)
 {
-	int rc;
+	int rc, done = 0;
 
 	if (gs_cli_noopts(c, argc, argv))
 		return GS_EUSAGE;
@@ -640,6 +640,7 @@ static int cmd_tick(struct gs_cli *c, int argc, char **argv)
 		return gs_cli_usage(c, "no arguments expected");
 	if ((rc = gs_cli_state(c)))
 		return rc;
+	c->quiet_noop = 1;
 	for (int i = 0; tick_steps[i]; i++) {
 		const char *id = c->id;
 		char buf[GS_ID_MAX + 32];
@@ -651,7 +652,10 @@ static int cmd_tick(struct gs_cli *c, int argc, char **argv)
 		c->id = id;
 		if (rc)
 			return rc;
+		done += c->last_status != GS_UNCHANGED;
 	}
+	if (!done)
+		gs_cli_notice(c, "nothing is due");
 	return GS_OK;
 }
 
@@ -673,8 +677,8 @@ static const struct gs_cli_cmd cmds[] = {
 	  "Check the hash chain, signatures, invariants (and replay)." },
 	{ "status", cmd_status, "status", "Journal head and state summary." },
 	{ "tick", cmd_tick, "tick --as OPERATOR",
-	  "Do everything that is due, in order (so far: oracle finalize --due,\n"
-	  "auction clear --due);\n"
+	  "Do everything that is due, in order: oracle finalize, auction clear,\n"
+	  "settlement compute and finalize (each --due, each its own tx);\n"
 	  "safe to run from cron every minute, concurrently, repeatedly." },
 	{ NULL, NULL, NULL, NULL },
 };

@@ -375,6 +375,11 @@ int gs_cli_tx(struct gs_cli *c, const char *cmd, json_t *args)
 	if ((!c->store && gs_cli_open(c, &e)) ||
 	    gs_tx_apply(c->store, tx, &status, &recs, &seq, &e))
 		goto fail;
+	c->last_status = status;
+	if (status == GS_UNCHANGED && c->quiet_noop) {
+		json_decref(tx);
+		return GS_OK;
+	}
 	if (status == GS_DUPLICATE)
 		gs_cli_notice(c, "duplicate tx '%s': already applied as #%lld",
 			      json_string_value(json_object_get(tx, "id")),
@@ -534,4 +539,29 @@ int gs_cli_done(struct gs_cli *c, int rc)
 	if (fflush(stdout) != 0 && rc == 0)
 		rc = GS_EINTERNAL;
 	return rc;
+}
+
+int gs_cli_slot_tx(struct gs_cli *c, const char *cmd, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "due", no_argument, NULL, 'd' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int64_t slot;
+	int ch, rc, due = 0;
+
+	while ((ch = gs_cli_opt(c, argc, argv, opts)) != -1) {
+		if (ch != 'd')
+			return GS_EUSAGE;
+		due = 1;
+	}
+	if (argc - optind != !due)
+		return gs_cli_usage(c, "need SLOT or --due");
+	if ((rc = gs_cli_state(c)))
+		return rc;
+	if (due)
+		return gs_cli_tx(c, cmd, json_pack("{s:i}", "due", 1));
+	if ((rc = gs_cli_slot(c, argv[optind], &slot)))
+		return rc;
+	return gs_cli_tx(c, cmd, json_pack("{s:I}", "slot", (json_int_t)slot));
 }

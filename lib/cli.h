@@ -24,6 +24,8 @@ struct gs_cli {
 	const struct gs_cli_cmd *cmd;	/* the running subcommand */
 	const char *db, *as, *keyfile, *id;
 	int sign_only;
+	int quiet_noop;			/* print nothing for a no-op tx */
+	int last_status;		/* status of the last tx applied */
 	int format;			/* 0 auto, 'j' NDJSON, 't' table */
 	int64_t now;
 	int optinit;
@@ -102,6 +104,9 @@ int gs_cli_amount(struct gs_cli *c, const char *s, int64_t *v);
 int gs_cli_id(struct gs_cli *c, const char *what, const char *s, int64_t *id);
 /* Parse SLOT ("#n" or its ISO-8601 start; state open); prints errors. */
 int gs_cli_slot(struct gs_cli *c, const char *s, int64_t *slot);
+/* A "CMD SLOT|--due" subcommand: parse and sign/apply cmd {slot} or
+ * {due: 1}; returns the exit code. */
+int gs_cli_slot_tx(struct gs_cli *c, const char *cmd, int argc, char **argv);
 /* Batch item converter: a "slot" given as text becomes its number. */
 json_t *gs_cli_slot_item(struct gs_cli *c, json_t *in, gs_err *e);
 /* Output one record (steals rec). */

@@ -387,6 +387,12 @@ int gs_token_release(gs_store *s, int64_t seq, int64_t id, gs_err *e);
 int gs_token_consume(gs_store *s, int64_t seq, int64_t id, const char *to,
 		     gs_err *e);
 
+/* Add available and locked (either may be negative) to account's balance
+ * in one step; GS_EINPUT if unknown; a negative result fails the CHECK
+ * (GS_EINTERNAL): callers move only what they know is there. */
+int gs_token_adjust(gs_store *s, const char *account, int64_t available,
+		    int64_t locked, gs_err *e);
+
 /* Query records: balances (account NULL: all), supply, one allowance,
  * locks (active ones of account, or all when NULL; id > 0: that lock). */
 int gs_balance_records(gs_store *s, const char *account, json_t *out,
@@ -450,6 +456,12 @@ int gs_stake_release(gs_ctx *c, int64_t id, gs_err *e);
  * (*taken), the rest becomes debt (saturating at INT64_MAX). */
 int gs_stake_penalize(gs_ctx *c, const char *account, int64_t amount,
 		      int64_t collateral, int64_t *taken, gs_err *e);
+/* Settle account's collateral: its locked stake drops by collateral (the
+ * caller has closed those locks); amount is taken from that collateral,
+ * then free stake, then unbonding stake, the rest becomes debt
+ * (saturating). *taken stays in the vault for the caller to pay out. */
+int gs_stake_take(gs_ctx *c, const char *account, int64_t collateral,
+		  int64_t amount, int64_t *taken, gs_err *e);
 /* Stake records of account (NULL: every staker) now (at < 0) or as they
  * were at time at (from the checkpoints). */
 int gs_stake_records(gs_store *s, const char *account, int64_t at,
@@ -526,6 +538,24 @@ int gs_fill_records(gs_store *s, int64_t slot, json_t *out, gs_err *e);
 int gs_curve_records(gs_store *s, int64_t slot, json_t *out, gs_err *e);
 /* Draw curve records as an SVG document on f (curve.c). */
 void gs_curve_svg(FILE *f, json_t *recs, int decimals);
+
+/* ---- settlement (settle.c) ---------------------------------------------- */
+
+/* The settlement record of slot; GS_EREFUSED if it is not computed. */
+int gs_settlement_record(gs_store *s, int64_t slot, json_t *out, gs_err *e);
+/* Settlement records of every slot >= since, in slot order. */
+int gs_settlement_slot_records(gs_store *s, int64_t since, json_t *out,
+			       gs_err *e);
+/* Position records of slot (account NULL: all, by name); GS_EREFUSED
+ * when the slot is not computed (or reopened by a dispute). */
+int gs_position_records(gs_store *s, int64_t slot, const char *account,
+			json_t *out, gs_err *e);
+/* Per-account sums of the final positions of slots from..to. */
+int gs_position_summary(gs_store *s, const char *account, int64_t from,
+			int64_t to, json_t *out, gs_err *e);
+/* Dispute records: one (id > 0), or a slot's (slot >= 0), or all. */
+int gs_dispute_records(gs_store *s, int64_t id, int64_t slot, json_t *out,
+		       gs_err *e);
 
 /* ---- verification and replay (verify.c) ---------------------------------- */
 

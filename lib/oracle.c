@@ -320,15 +320,20 @@ static int finalize_slot(gs_ctx *c, const struct oracle_params *p,
 	return GS_OK;
 }
 
-/* Slots with reports that are due: not final, verification period over. */
+/* Slots that are due, verification period over: those with reports not
+ * final yet, and cleared auction slots nobody reported on (settlement
+ * needs their data final: every panel in them is then unverified). */
 static int due_slots(gs_ctx *c, const struct oracle_params *p, json_t *slots,
 		     gs_err *e)
 {
 	gs_stmt *st = gs_sql(c->store, "SELECT slot FROM oracle_slots WHERE final = 0 "
-			     "AND (slot + 1) * ? + ? <= ? ORDER BY slot", e);
+			     "AND (slot + 1) * ? + ? <= ? UNION SELECT slot FROM "
+			     "clearings WHERE slot NOT IN (SELECT slot FROM "
+			     "oracle_slots) AND (slot + 1) * ? + ? <= ? ORDER BY 1", e);
 	int rc;
 
-	if (!st || gs_bind(st, e, "iii", p->slot_seconds, p->verification, c->time))
+	if (!st || gs_bind(st, e, "iiiiii", p->slot_seconds, p->verification, c->time,
+			   p->slot_seconds, p->verification, c->time))
 		return e->code;
 	while ((rc = gs_step(st, e)) == 1)
 		json_array_append_new(slots, json_integer(gs_col_int(st, 0)));

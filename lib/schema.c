@@ -173,6 +173,52 @@ const char *const gs_migrations[] = {
 	"  orders BIGINT NOT NULL,"
 	"  seq BIGINT NOT NULL,"
 	"  time BIGINT NOT NULL);",
+	/* 5: settlement */
+	"CREATE TABLE settlements ("
+	"  slot BIGINT PRIMARY KEY,"
+	"  state TEXT NOT NULL CHECK (state IN ('computed', 'disputed', 'reopened', "
+	"'final')),"
+	"  price BIGINT,"
+	"  volume_wh BIGINT NOT NULL,"
+	"  delivered_wh BIGINT NOT NULL,"
+	"  shortfall_wh BIGINT NOT NULL,"
+	"  void_wh BIGINT NOT NULL,"
+	"  penalties BIGINT NOT NULL,"
+	"  dust BIGINT NOT NULL CHECK (dust >= 0),"
+	"  participants BIGINT NOT NULL,"
+	"  computed_seq BIGINT NOT NULL,"
+	"  computed_at BIGINT NOT NULL,"
+	"  finalized_seq BIGINT,"
+	"  finalized_at BIGINT);"
+	"CREATE TABLE positions ("
+	"  slot BIGINT NOT NULL,"
+	"  account TEXT NOT NULL REFERENCES accounts (name),"
+	"  bought_wh BIGINT NOT NULL,"
+	"  sold_wh BIGINT NOT NULL,"
+	"  delivered_wh BIGINT NOT NULL,"
+	"  shortfall_wh BIGINT NOT NULL,"
+	"  missed_wh BIGINT NOT NULL,"
+	"  void_wh BIGINT NOT NULL,"
+	"  paid BIGINT NOT NULL,"
+	"  received BIGINT NOT NULL,"
+	"  penalty BIGINT NOT NULL,"
+	"  compensation BIGINT NOT NULL,"
+	"  debt BIGINT NOT NULL,"
+	"  net BIGINT NOT NULL,"
+	"  PRIMARY KEY (slot, account));"
+	"CREATE TABLE disputes ("
+	"  id INTEGER PRIMARY KEY,"
+	"  slot BIGINT NOT NULL,"
+	"  account TEXT NOT NULL REFERENCES accounts (name),"
+	"  reason TEXT NOT NULL,"
+	"  bond BIGINT NOT NULL,"
+	"  bond_lock BIGINT,"
+	"  state TEXT NOT NULL CHECK (state IN ('open', 'upheld', 'rejected')),"
+	"  opened_seq BIGINT NOT NULL,"
+	"  time BIGINT NOT NULL,"
+	"  resolved_seq BIGINT,"
+	"  resolved_at BIGINT);"
+	"CREATE INDEX disputes_slot ON disputes (slot, state);",
 };
 
 const int gs_migration_count =
@@ -200,5 +246,8 @@ const struct gs_state_table gs_state_tables[] = {
 	{ "orders", "id" },
 	{ "panel_offers", "slot, panel, account" },
 	{ "clearings", "slot" },
+	{ "settlements", "slot" },
+	{ "positions", "slot, account" },
+	{ "disputes", "id" },
 	{ NULL, NULL },
 };

@@ -430,6 +430,31 @@ int gs_stake_penalize(gs_ctx *c, const char *account, int64_t amount,
 	return GS_OK;
 }
 
+int gs_stake_take(gs_ctx *c, const char *account, int64_t collateral,
+		  int64_t amount, int64_t *taken, gs_err *e)
+{
+	int64_t rest = amount, x, y;
+	gs_stake st;
+
+	*taken = 0;
+	if (gs_stake_get(c->store, account, &st, e))
+		return e->code;
+	x = collateral < rest ? collateral : rest;
+	rest -= x;
+	y = free_of(&st) < rest ? free_of(&st) : rest;
+	rest -= y;
+	*taken = x + y;
+	if (stake_change(c, account, -(x + y), -collateral, 0, 0, e) ||
+	    take_unbonding(c, account, &rest, taken, e) ||
+	    gs_stake_get(c->store, account, &st, e))
+		return e->code;
+	if (rest > INT64_MAX - st.debt)
+		rest = INT64_MAX - st.debt;	/* debt saturates */
+	if (rest > 0 && stake_change(c, account, 0, 0, 0, rest, e))
+		return e->code;
+	return GS_OK;
+}
+
 /* stake.repay {amount}: pay debt from the available balance to treasury. */
 static int apply_repay(gs_ctx *c, json_t *args, gs_err *e)
 {

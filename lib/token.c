@@ -72,6 +72,17 @@ int gs_token_move(gs_store *s, const char *from, const char *to,
 	return GS_OK;
 }
 
+int gs_token_adjust(gs_store *s, const char *account, int64_t available,
+		    int64_t locked, gs_err *e)
+{
+	if (gs_exec(s, e, "UPDATE balances SET available = available + ?, locked = "
+		    "locked + ? WHERE account = ?", "iit", available, locked, account))
+		return e->code;
+	if (gs_store_changes(s) != 1)
+		return gs_fail(e, GS_EINPUT, "unknown account '%s'", account);
+	return GS_OK;
+}
+
 /* Refuse plain transfers into the vault: only stake moves value there. */
 static int check_destination(const char *to, gs_err *e)
 {

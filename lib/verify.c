@@ -176,6 +176,17 @@ static const struct invariant {
 	  "coalesce(sum(qty_wh), 0) FROM orders o WHERE o.slot = f.slot AND "
 	  "o.panel = f.panel AND o.account = f.account AND o.side = 'sell' AND "
 	  "o.state <> 'canceled')" },
+	{ "settlement: a slot's nets plus its dust do not sum to zero",
+	  "SELECT count(*) FROM settlements t WHERE t.dust + (SELECT "
+	  "coalesce(sum(net), 0) FROM positions p WHERE p.slot = t.slot) <> 0" },
+	{ "settlement: an order of a settled slot still holds a lock",
+	  "SELECT count(*) FROM orders o JOIN settlements t ON t.slot = o.slot "
+	  "AND t.state = 'final' WHERE EXISTS (SELECT 1 FROM locks l WHERE "
+	  "l.id = o.escrow_lock AND l.state = 'active') OR EXISTS (SELECT 1 FROM "
+	  "stake_locks k WHERE k.id = o.collateral_lock AND k.state = 'active')" },
+	{ "settlement: a dispute's bond lock is open iff the dispute is",
+	  "SELECT count(*) FROM disputes d JOIN locks l ON l.id = d.bond_lock "
+	  "WHERE (d.state = 'open') <> (l.state = 'active')" },
 	{ "stake locks: non-positive amount or inconsistent closing",
 	  "SELECT count(*) FROM stake_locks WHERE amount <= 0 OR taken < 0 OR "
 	  "taken > amount OR (state = 'active') <> (closed_seq IS NULL)" },
