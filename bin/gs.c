@@ -597,20 +597,32 @@ static int cmd_verify(struct gs_cli *c, int argc, char **argv)
 
 static int cmd_status(struct gs_cli *c, int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "slots", required_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int64_t limit = 8;
 	char hex[65];
-	json_t *sup = json_array();
+	json_t *recs;
 	gs_head head;
 	gs_err e;
-	int rc;
+	int ch, rc;
 
-	if ((rc = gs_cli_noopts(c, argc, argv)) || optind != argc ||
-	    (rc = gs_cli_state(c))) {
-		json_decref(sup);
-		return rc ? rc : gs_cli_usage(c, "no arguments expected");
+	while ((ch = gs_cli_opt(c, argc, argv, opts)) != -1) {
+		if (ch != 'n')
+			return GS_EUSAGE;
+		if (gs_decimal_parse(optarg, 0, 0, &limit, &e) || limit < 1 ||
+		    limit > 1000)
+			return gs_cli_bad(c, "--slots: need a count from 1 to 1000");
 	}
-	if (gs_journal_head(c->store, &head, &e) || gs_supply_record(c->store, sup, &e) ||
+	if (optind != argc)
+		return gs_cli_usage(c, "no arguments expected");
+	if ((rc = gs_cli_state(c)))
+		return rc;
+	recs = json_array();
+	if (gs_journal_head(c->store, &head, &e) || gs_supply_record(c->store, recs, &e) ||
 	    (rc = gs_renounced(c->store, &e)) < 0) {
-		json_decref(sup);
+		json_decref(recs);
 		return FAIL(c, &e);
 	}
 	gs_cli_print(c, json_pack("{s:s,s:I,s:s,s:I,s:s,s:i,s:I,s:I,s:b}",
@@ -618,10 +630,11 @@ static int cmd_status(struct gs_cli *c, int argc, char **argv)
 		gs_hex(head.hash, 32, hex), "time", (json_int_t)head.time, "symbol",
 		c->cfg.symbol, "decimals", c->cfg.decimals, "slot_seconds",
 		(json_int_t)c->cfg.slot_seconds, "supply",
-		json_integer_value(json_object_get(json_array_get(sup, 0), "supply")),
+		json_integer_value(json_object_get(json_array_get(recs, 0), "supply")),
 		"renounced", rc == 1));
-	json_decref(sup);
-	return GS_OK;
+	json_array_clear(recs);
+	rc = gs_slot_status_records(c->store, c->now, (int)limit, recs, &e);
+	return gs_cli_query(c, rc, recs, &e);
 }
 
 /* ---- tick ---- */
@@ -675,7 +688,9 @@ static const struct gs_cli_cmd cmds[] = {
 	  "The journal as NDJSON." },
 	{ "verify", cmd_verify, "verify [--replay]",
 	  "Check the hash chain, signatures, invariants (and replay)." },
-	{ "status", cmd_status, "status", "Journal head and state summary." },
+	{ "status", cmd_status, "status [--slots N]",
+	  "One screen: journal head, supply, and the state of the N (8) most recent\n"
+	  "slots with what each needs next and when." },
 	{ "tick", cmd_tick, "tick --as OPERATOR",
 	  "Do everything that is due, in order: oracle finalize, auction clear,\n"
 	  "settlement compute and finalize (each --due, each its own tx);\n"

@@ -557,6 +557,15 @@ int gs_position_summary(gs_store *s, const char *account, int64_t from,
 int gs_dispute_records(gs_store *s, int64_t id, int64_t slot, json_t *out,
 		       gs_err *e);
 
+/* ---- status (status.c) -------------------------------------------------- */
+
+/* One {"type":"slot"} record for each of the limit most recent slots with
+ * orders, oracle data or a clearing, oldest first: its state (open, gate
+ * closed, cleared, data final, computed, disputed, reopened, settled),
+ * and what comes next ("next") and when ("next_at", never before now). */
+int gs_slot_status_records(gs_store *s, int64_t now, int limit, json_t *out,
+			   gs_err *e);
+
 /* ---- verification and replay (verify.c) ---------------------------------- */
 
 /* Check the chain, every signature and the invariants; problems are

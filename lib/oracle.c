@@ -287,6 +287,20 @@ static int charge_flags(gs_ctx *c, const struct oracle_params *p, int64_t slot,
 	return rc ? e->code : GS_OK;
 }
 
+/* Mark the panels that sold energy in slot but got no report at all as
+ * unverified too (settlement voids their sales); count them in *npanels. */
+static int unreported_sales(gs_ctx *c, int64_t slot, int64_t *npanels, gs_err *e)
+{
+	if (gs_exec(c->store, e, "INSERT INTO production (slot, panel, wh, reports, "
+		    "status) SELECT DISTINCT slot, panel, NULL, 0, 'unverified' FROM "
+		    "orders WHERE slot = ? AND side = 'sell' AND state = 'cleared' AND "
+		    "fill_wh > 0 AND panel NOT IN (SELECT panel FROM production WHERE "
+		    "slot = ?)", "ii", slot, slot))
+		return e->code;
+	*npanels += gs_store_changes(c->store);
+	return GS_OK;
+}
+
 /* Finalize one slot; GS_EALREADY if final, GS_EREFUSED if not yet due. */
 static int finalize_slot(gs_ctx *c, const struct oracle_params *p,
 			 int64_t slot, struct scratch *w, gs_err *e)
@@ -307,6 +321,7 @@ static int finalize_slot(gs_ctx *c, const struct oracle_params *p,
 	w->nf = 0;
 	if (scan_slot(c, p, slot, w, &npanels, &nfinal, e) ||
 	    charge_flags(c, p, slot, w, e) ||
+	    unreported_sales(c, slot, &npanels, e) ||
 	    gs_exec(c->store, e, "INSERT INTO oracle_slots (slot, final, "
 		    "finalized_seq, finalized_at) VALUES (?, 1, ?, ?) ON CONFLICT "
 		    "(slot) DO UPDATE SET final = 1, finalized_seq = excluded."
@@ -387,11 +402,14 @@ int gs_production_records(gs_store *s, int64_t slot, int64_t panel,
 			     "LEFT JOIN production p ON p.slot = r.slot AND p.panel = r.panel "
 			     "WHERE (? < 0 OR r.slot = ?) AND (? = 0 OR r.panel = ?) "
 			     "AND (? = 0 OR p.status IS NOT NULL) "
-			     "GROUP BY r.slot, r.panel ORDER BY r.slot, r.panel", e);
+			     "GROUP BY r.slot, r.panel UNION ALL SELECT slot, panel, wh, "
+			     "0, status FROM production WHERE reports = 0 AND (? < 0 OR "
+			     "slot = ?) AND (? = 0 OR panel = ?) ORDER BY 1, 2", e);
 	int rc;
 
-	if (!st || gs_bind(st, e, "iiiii", slot, slot, panel, panel,
-			   (int64_t)final_only))
+	/* the second part: panels that sold but got no report (unverified) */
+	if (!st || gs_bind(st, e, "iiiii" "iiii", slot, slot, panel, panel,
+			   (int64_t)final_only, slot, slot, panel, panel))
 		return e->code;
 	while ((rc = gs_step(st, e)) == 1) {
 		json_t *r = json_pack("{s:s,s:I,s:I}", "type", "production", "panel",

@@ -43,7 +43,8 @@ static int is_money(const char *name)
 		"amount", "available", "locked", "minted", "burned", "supply",
 		"staked", "unbonding", "debt", "paid", "received", "penalty",
 		"compensation", "net", "weight", "for", "against", "abstain",
-		"bond", "escrow", "collateral", "free", "taken", NULL,
+		"bond", "escrow", "collateral", "free", "taken", "penalties", "dust",
+		NULL,
 	};
 
 	for (int i = 0; money[i]; i++)
@@ -57,7 +58,7 @@ static int is_time(const char *name)
 {
 	static const char *const times[] = {
 		"time", "created", "installed", "registered", "until",
-		"requested", "at", NULL,
+		"requested", "at", "start", NULL,
 	};
 
 	for (int i = 0; times[i]; i++)

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# demo.sh - the main job: build the toolkit, then run a scripted session on a
-# fresh state file (genesis, keys, accounts, mint, transfers, a lock, panels,
-# oracle readings and finalization, stake, an auction cleared by gs tick,
-# verify, balances). The state is left in ./demo/ for a look around.
+# demo.sh - the main job: build the toolkit, then settle a whole market day on
+# a fresh state file: an operator, two oracles and five participants; panels,
+# stake, four consecutive 15-minute slots (one seller oversells, one slot
+# clears at a negative price), one deliberately wrong oracle reading, gs tick
+# doing what is due, one dispute, finalization; then the positions of every
+# slot, balances and `gs verify --replay`. The clock is GS_NOW throughout.
+# The state is left in ./demo/ (or $DEMO_DIR) for a look around.
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 "$src/share/setup.sh" "$src/build"
@@ -12,53 +15,124 @@ rm -rf "$work"
 mkdir -p "$work"
 export GS_KEYDIR="$work/keys" GS_DB="$work/gridset.db" GS_NOW=2026-11-25T08:00:00Z
 say() { printf '\n$ %s\n' "$*"; "$@"; }
+at() { GS_NOW=$1; printf '\n# --- %s ---\n' "$GS_NOW"; }
+quiet() { "$@" >/dev/null; }
+S1=2026-11-25T10:00Z S2=2026-11-25T10:15Z S3=2026-11-25T10:30Z S4=2026-11-25T10:45Z
 
-for who in admin alice bob carol meter1; do gs key new "$who" >/dev/null; done
+at 2026-11-25T08:00:00Z
+echo "# keys and accounts: admin (genesis, registrar), operator, oracles meter1 and"
+echo "# meter2, sellers alice bob carol, buyers dave erin"
+for who in admin operator meter1 meter2 alice bob carol dave erin; do
+	quiet gs key new "$who"
+done
 say gs init --admin admin
-for who in alice bob carol meter1; do gs account register --as "$who" >/dev/null; done
-say gs account list --table
-say gs-token mint --to alice 1000 --as admin
-say gs-token transfer --to bob 250.5 --as alice
-printf '{"to":"bob","amount":1500000}\n{"to":"carol","amount":20000000}\n' >"$work/batch.ndjson"
-echo; echo "\$ gs-token transfer --as alice < batch.ndjson   # two transfers, one signed tx"
-gs-token transfer --as alice <"$work/batch.ndjson"
-say gs-token lock 10 --purpose escrow-demo --as carol
-say gs-token approve --spender carol 50 --as bob
-say gs-token transfer-from --from bob --to carol 20 --as carol
-echo; echo "\$ gs-token transfer --to bob 99999 --as alice   # refused: exit 1"
-gs-token transfer --to bob 99999 --as alice || echo "(exit $?)"
-
-say gs-panel register --owner alice --capacity 5kW --location 52.52,13.405 --installed 2024-05-01 --as admin
-printf '{"owner":"bob","capacity_w":3000}\n{"owner":"carol","capacity_w":4500,"meta":{"roof":"south"}}\n' >"$work/panels.ndjson"
-echo; echo "\$ gs-panel register --as admin < panels.ndjson   # two panels, one signed tx"
-gs-panel register --as admin <"$work/panels.ndjson"
-say gs-panel transfer 3 --to alice --as carol
-say gs-panel list --table
-say gs admin grant oracle meter1 --as admin
-say gs-token mint --to meter1 150 --as admin
-say gs-stake deposit 120 --as meter1
-printf '{"panel":1,"slot":"2026-11-25T07:45Z","wh":910}\n{"panel":2,"slot":"2026-11-25T07:45Z","wh":540}\n{"panel":3,"slot":"2026-11-25T07:45Z","wh":880}\n' >"$work/readings.ndjson"
-echo; echo "\$ gs-oracle report --as meter1 < readings.ndjson   # three readings, one signed tx"
-gs-oracle report --as meter1 <"$work/readings.ndjson"
-echo; echo "\$ gs-oracle finalize 2026-11-25T07:45Z --as admin   # refused: verification period"
-gs-oracle finalize 2026-11-25T07:45Z --as admin || echo "(exit $?)"
-GS_NOW=2026-11-25T08:30:00Z say gs-oracle finalize --due --as admin
-say gs-oracle show 2026-11-25T07:45Z --table
-say gs-panel history 1
-say gs-stake deposit 200 --as alice
-say gs-auction order --slot 2026-11-25T10:00Z --sell 1.2kWh --price 0.10 --panel 1 --as alice
-say gs-auction order --slot 2026-11-25T10:00Z --buy 900Wh --price 0.12 --as bob
-say gs-auction order --slot 2026-11-25T10:00Z --buy 300Wh --price market --as carol
-GS_NOW=2026-11-25T09:56:00Z say gs tick --as admin
-say gs-auction result 2026-11-25T10:00Z --table
-say gs-auction curve 2026-11-25T10:00Z --svg "$work/curve.svg" --table
-say gs-stake deposit 50 --as bob
-GS_NOW=2026-11-25T10:00:00Z say gs-stake request-withdraw 20 --as bob
-echo; echo "\$ gs-stake withdraw --as bob   # refused: unbonding lasts 7 days"
-GS_NOW=2026-11-25T10:00:00Z gs-stake withdraw --as bob || echo "(exit $?)"
-GS_NOW=2026-12-02T10:00:00Z say gs-stake withdraw --as bob
-say gs-stake show bob --at 2026-11-25T08:30:00Z
+for who in operator meter1 meter2 alice bob carol dave erin; do
+	quiet gs account register --as "$who"
+done
+quiet gs admin grant operator operator --as admin
+for who in meter1 meter2; do quiet gs admin grant oracle "$who" --as admin; done
+printf '{"to":"%s","amount":1000000000}\n' alice bob carol dave erin >"$work/mint.ndjson"
+printf '{"to":"%s","amount":200000000}\n' meter1 meter2 >>"$work/mint.ndjson"
+echo; echo "\$ gs-token mint --as admin < mint.ndjson   # 1000 credits to each participant, 200 to each oracle"
+quiet gs-token mint --as admin <"$work/mint.ndjson"
+for who in meter1 meter2; do quiet gs-stake deposit 150 --as "$who"; done
+for who in alice bob; do quiet gs-stake deposit 200 --as "$who"; done
+quiet gs-stake deposit 12 --as carol
 say gs-stake list --table
-GS_NOW=2026-12-02T10:00:00Z say gs verify --replay --table
+printf '{"owner":"alice","capacity_w":5000}\n{"owner":"bob","capacity_w":4000}\n{"owner":"carol","capacity_w":3000}\n' \
+	>"$work/panels.ndjson"
+echo; echo "\$ gs-panel register --as admin < panels.ndjson   # panels 1-3: 1250, 1000 and 750 Wh per slot at most"
+quiet gs-panel register --as admin <"$work/panels.ndjson"
+say gs-panel list --table
+
+echo; echo "# sealed orders for four slots, before each gate closes (5 minutes before the slot)"
+cat >"$work/orders-alice.ndjson" <<EOF
+{"slot":"$S1","side":"sell","price":80000,"qty_wh":1000,"panel":1}
+{"slot":"$S2","side":"sell","price":90000,"qty_wh":500,"panel":1}
+{"slot":"$S3","side":"sell","price":-20000,"qty_wh":1000,"panel":1}
+{"slot":"$S4","side":"sell","price":70000,"qty_wh":1200,"panel":1}
+EOF
+echo; echo "\$ gs-auction order --as alice < orders-alice.ndjson   # four sells, one tx"
+quiet gs-auction order --as alice <"$work/orders-alice.ndjson"
+say gs-auction order --slot $S1 --sell 800Wh --price 0.10 --panel 2 --as bob
+quiet gs-auction order --slot $S3 --sell 800Wh --price -0.01 --panel 2 --as bob
+echo; echo "# carol offers all her panel can make in slot 2; it will make 300 Wh"
+say gs-auction order --slot $S2 --sell 750Wh --price 0.05 --panel 3 --as carol
+quiet gs-auction order --slot $S1 --buy 1kWh --price 0.15 --as dave
+quiet gs-auction order --slot $S2 --buy 800Wh --price 0.20 --as dave
+quiet gs-auction order --slot $S3 --buy 300Wh --price -0.03 --as dave
+quiet gs-auction order --slot $S4 --buy 1kWh --price 0.09 --as dave
+quiet gs-auction order --slot $S1 --buy 600Wh --price 0.12 --as erin
+quiet gs-auction order --slot $S2 --buy 400Wh --price 0.11 --as erin
+quiet gs-auction order --slot $S3 --buy 900Wh --price -0.01 --as erin
+quiet gs-auction order --slot $S4 --buy 500Wh --price 0.08 --as erin
+echo "(dave and erin place their buys the same way: 4 + 4 orders)"
+at 2026-11-25T09:56:00Z
+echo "\$ gs-auction order --slot $S1 --buy 1kWh --price 0.10 --as dave   # refused: the gate has closed"
+gs-auction order --slot $S1 --buy 1kWh --price 0.10 --as dave 2>&1 || echo "(exit $?)"
+say gs tick --as operator
+say gs-auction result $S1 --table
+
+at 2026-11-25T10:11:00Z
+say gs tick --as operator
+
+at 2026-11-25T10:16:00Z
+echo "# slot 1 has ended: meter1 reports what each panel produced"
+printf '{"panel":1,"slot":"%s","wh":1100}\n{"panel":2,"slot":"%s","wh":650}\n' $S1 $S1 >"$work/meter1-s1.ndjson"
+echo "\$ gs-oracle report --as meter1 < meter1-s1.ndjson"
+gs-oracle report --as meter1 <"$work/meter1-s1.ndjson"
+
+at 2026-11-25T10:26:00Z
+echo "# slot 3 clears below zero: sellers pay buyers to take the midday surplus"
+say gs tick --as operator
+say gs-auction curve $S3 --svg "$work/curve-slot3.svg" --table
+
+at 2026-11-25T10:31:00Z
+echo "# slot 2 has ended; carol's panel made 300 Wh of the 750 she sold, and"
+echo "# meter2 deliberately reports 750 for it"
+printf '{"panel":1,"slot":"%s","wh":900}\n{"panel":3,"slot":"%s","wh":300}\n' $S2 $S2 >"$work/meter1-s2.ndjson"
+printf '{"panel":1,"slot":"%s","wh":900}\n{"panel":3,"slot":"%s","wh":750}\n' $S2 $S2 >"$work/meter2-s2.ndjson"
+quiet gs-oracle report --as meter1 <"$work/meter1-s2.ndjson"
+echo "\$ gs-oracle report --as meter2 < meter2-s2.ndjson"
+gs-oracle report --as meter2 <"$work/meter2-s2.ndjson"
+echo "# slot 1's verification period is over: its readings become final and its"
+echo "# settlement is computed (provisional: no money moves yet)"
+say gs tick --as operator
+say gs-settle positions $S1 --table
+
+at 2026-11-25T10:41:00Z
+say gs tick --as operator
+
+at 2026-11-25T10:46:00Z
+printf '{"panel":1,"slot":"%s","wh":950}\n{"panel":2,"slot":"%s","wh":0}\n' $S3 $S3 | quiet gs-oracle report --as meter1
+echo "# slot 2: the lower median of 300 and 750 is 300; meter2 is flagged and pays"
+echo "# oracle_penalty from its stake; carol's shortfall of 450 Wh costs her a penalty"
+echo "# that goes to dave and erin pro rata to what they missed"
+say gs tick --as operator
+say gs-oracle show $S2 --table
+say gs-settle positions $S2 --table
+
+at 2026-11-25T11:01:00Z
+printf '{"panel":1,"slot":"%s","wh":1150}\n' $S4 | quiet gs-oracle report --as meter1
+say gs tick --as operator
+at 2026-11-25T11:16:00Z
+say gs tick --as operator
+say gs status --table
+
+at 2026-11-25T11:20:00Z
+say gs-settle dispute $S4 --reason "our meter says panel 1 made more" --as erin
+at 2026-11-25T11:40:00Z
+echo "# the operator checks the readings and rejects the dispute: the bond goes to treasury"
+say gs-settle resolve 1 --reject --as operator
+
+at 2026-11-25T12:17:00Z
+echo "# every dispute window is over: each slot's transfers are applied in one tx"
+say gs tick --as operator
+echo; echo "\$ gs tick --as operator   # again: nothing is due, nothing is written"
+gs tick --as operator
+
+for s in $S1 $S2 $S3 $S4; do say gs-settle positions $s --table; done
+say gs-stake list --table
 say gs-token list --table
 say gs-token supply --table
+say gs verify --replay --table
