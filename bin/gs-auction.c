@@ -79,9 +79,33 @@ static int cmd_cancel(struct gs_cli *c, int argc, char **argv)
 						       (json_int_t)id));
 }
 
+/* gs_rec_fn printing a record. */
+static void print_rec(json_t *rec, void *cli)
+{
+	gs_cli_print(cli, rec);
+}
+
+/* Clear, then print each cleared slot's fills from the state, one by one
+ * (a book of a million orders is not held in memory twice). */
 static int cmd_clear(struct gs_cli *c, int argc, char **argv)
 {
-	return gs_cli_slot_tx(c, "auction.clear", argc, argv);
+	json_t *r;
+	size_t i;
+	gs_err e;
+	int rc;
+
+	c->keep = 1;
+	rc = gs_cli_slot_tx(c, "auction.clear", argc, argv);
+	json_array_foreach(c->kept, i, r) {
+		const char *type = json_string_value(json_object_get(r, "type"));
+		int64_t slot = json_integer_value(json_object_get(r, "slot"));
+		if (rc == GS_OK && type && strcmp(type, "clearing") == 0 &&
+		    gs_fill_each(c->store, slot, print_rec, c, &e))
+			rc = gs_cli_error(c, &e);
+	}
+	json_decref(c->kept);
+	c->kept = NULL;
+	return rc;
 }
 
 /* Parse options of a one-SLOT query and open the state. */

@@ -8,6 +8,7 @@
 /* Parameters an order or a clearing needs, read once per tx. */
 struct auction_params {
 	int64_t slot_seconds, gate, price_min, price_max, penalty_bps, min_stake;
+	int64_t decimals;
 };
 
 static int params_load(gs_store *s, struct auction_params *p, gs_err *e)
@@ -17,7 +18,8 @@ static int params_load(gs_store *s, struct auction_params *p, gs_err *e)
 	    gs_param_get(s, "price_min", &p->price_min, e) ||
 	    gs_param_get(s, "price_max", &p->price_max, e) ||
 	    gs_param_get(s, "penalty_bps", &p->penalty_bps, e) ||
-	    gs_param_get(s, "seller_min_stake", &p->min_stake, e))
+	    gs_param_get(s, "seller_min_stake", &p->min_stake, e) ||
+	    gs_param_get(s, "decimals", &p->decimals, e))
 		return e->code;
 	return GS_OK;
 }
@@ -74,86 +76,182 @@ static int offer_change(gs_ctx *c, int64_t slot, int64_t panel,
 		       panel, account) ? e->code : GS_OK;
 }
 
-/* Check a sell's panel: the actor's, active, and within capacity x slot
- * length together with the actor's other open sells of it in the slot. */
-static int check_panel(gs_ctx *c, const struct auction_params *p, int64_t panel,
-		       int64_t slot, int64_t qty, gs_err *e)
-{
-	char owner[33];
-	int64_t cap, limit, sold = 0;
+/* What one auction.order tx (one actor) adds, kept in memory and written
+ * once at the end: per slot the escrow and collateral to lock, per slot
+ * and panel the quantity offered. */
+struct hold {
+	int64_t slot, escrow, collateral;
+};
 
-	if (gs_panel_active(c->store, panel, owner, &cap, e))
-		return e->code;
-	if (strcmp(owner, c->actor) != 0)
-		return gs_fail(e, GS_EPERM, "panel %lld belongs to '%s'",
-			       (long long)panel, owner);
-	if (gs_muldiv_floor(cap, p->slot_seconds, 3600, &limit) ||
-	    gs_query_int(c->store, e, &sold, "SELECT qty_wh FROM panel_offers "
-			 "WHERE slot = ? AND panel = ? AND account = ?", "iit", slot,
-			 panel, c->actor) < 0)
-		return e->code ? e->code : gs_fail(e, GS_EINTERNAL, "capacity overflows");
-	if (qty > limit - sold)
-		return gs_fail(e, GS_EREFUSED, "panel %lld can sell at most %lld Wh in "
-			       "a slot (capacity x slot length); %lld Wh already offered",
-			       (long long)panel, (long long)limit, (long long)sold);
-	return offer_change(c, slot, panel, c->actor, qty, e);
+struct offer {
+	int64_t slot, panel, limit, offered, added;
+};
+
+struct intake {
+	struct auction_params p;
+	int64_t next_id, available, free_stake, escrow, collateral;
+	int64_t open_slot;		/* last slot found open (-1: none) */
+	int seller_ok;			/* the actor's standing checked */
+	struct hold *h;
+	size_t nh;
+	struct offer *f;
+	size_t nf;
+};
+
+/* Grow array *a of *n elements of size sz by one zeroed element. */
+static void *grow(void *a, size_t *n, size_t sz)
+{
+	char *p = realloc(a, (*n + 1) * sz);
+
+	if (p)
+		memset(p + (*n)++ * sz, 0, sz);
+	return p;
 }
 
-/* Check a seller's standing: no debt, stake of at least seller_min_stake. */
-static int check_seller(gs_ctx *c, const struct auction_params *p, gs_err *e)
+/* The intake's hold for slot (created on first use); NULL if no memory. */
+static struct hold *hold_of(struct intake *in, int64_t slot)
+{
+	struct hold *h;
+
+	for (size_t i = 0; i < in->nh; i++)
+		if (in->h[i].slot == slot)
+			return &in->h[i];
+	if (!(h = grow(in->h, &in->nh, sizeof *h)))
+		return NULL;
+	in->h = h;
+	h[in->nh - 1].slot = slot;
+	return &h[in->nh - 1];
+}
+
+/* Check a sell's panel: the actor's, active, and within capacity x slot
+ * length together with the actor's other open sells of it in the slot. */
+static int check_panel(gs_ctx *c, struct intake *in, int64_t panel, int64_t slot,
+		       int64_t qty, gs_err *e)
+{
+	struct offer *f = NULL;
+	char owner[33];
+	int64_t cap;
+
+	for (size_t i = 0; i < in->nf && !f; i++)
+		if (in->f[i].slot == slot && in->f[i].panel == panel)
+			f = &in->f[i];
+	if (!f) {
+		if (gs_panel_active(c->store, panel, owner, &cap, e))
+			return e->code;
+		if (strcmp(owner, c->actor) != 0)
+			return gs_fail(e, GS_EPERM, "panel %lld belongs to '%s'",
+				       (long long)panel, owner);
+		if (!(f = grow(in->f, &in->nf, sizeof *f)))
+			return gs_fail(e, GS_EINTERNAL, "out of memory");
+		in->f = f;
+		f = &in->f[in->nf - 1];
+		f->slot = slot;
+		f->panel = panel;
+		if (gs_muldiv_floor(cap, in->p.slot_seconds, 3600, &f->limit) ||
+		    gs_query_int(c->store, e, &f->offered, "SELECT qty_wh FROM "
+				 "panel_offers WHERE slot = ? AND panel = ? AND "
+				 "account = ?", "iit", slot, panel, c->actor) < 0)
+			return e->code ? e->code : gs_fail(e, GS_EINTERNAL,
+							   "capacity overflows");
+	}
+	if (qty > f->limit - f->offered - f->added)
+		return gs_fail(e, GS_EREFUSED, "panel %lld can sell at most %lld Wh in "
+			       "a slot (capacity x slot length); %lld Wh already offered",
+			       (long long)panel, (long long)f->limit,
+			       (long long)(f->offered + f->added));
+	f->added += qty;
+	return GS_OK;
+}
+
+/* Check a seller's standing once per tx: no debt, stake of at least
+ * seller_min_stake; remember its free stake. */
+static int check_seller(gs_ctx *c, struct intake *in, gs_err *e)
 {
 	gs_stake st;
 
+	if (in->seller_ok)
+		return GS_OK;
 	if (gs_stake_get(c->store, c->actor, &st, e))
 		return e->code;
 	if (st.debt > 0)
 		return gs_fail(e, GS_EREFUSED, "'%s' is in debt and places no sell "
 			       "orders until it repays (gs-stake repay)", c->actor);
-	if (st.staked < p->min_stake)
+	if (st.staked < in->p.min_stake)
 		return gs_fail(e, GS_EREFUSED, "'%s' has too little stake to sell "
 			       "(seller_min_stake)", c->actor);
+	in->free_stake = st.staked - st.locked - st.unbonding;
+	in->seller_ok = 1;
 	return GS_OK;
 }
 
-/* Lock an order's escrow and collateral; store the lock ids. */
-static int order_locks(gs_ctx *c, const struct auction_params *p, int64_t id,
-		       int side, int64_t qty, int64_t price, gs_err *e)
+/* Display form of base units for messages. */
+static const char *credits(const struct intake *in, int64_t v, char *buf,
+			   size_t n)
 {
-	int64_t tokens = gs_escrow_tokens(side, qty, price), lock, col;
-	char ref[32];
+	return gs_decimal_format(v, (int)in->p.decimals, buf, n);
+}
 
-	if (tokens < 0)
-		return gs_fail(e, GS_EINPUT, "field \"qty_wh\": the order's value "
-			       "overflows");
-	snprintf(ref, sizeof ref, "order:%lld", (long long)id);
-	if (tokens > 0 &&
-	    (gs_token_lock(c->store, c->seq, c->actor, tokens, "escrow", ref, 0,
-			   &lock, e) ||
-	     gs_exec(c->store, e, "UPDATE orders SET escrow_lock = ? WHERE id = ?",
-		     "ii", lock, id)))
-		return e->code;
-	if (side != GS_SELL)
+/* Count an order's escrow and collateral against what the actor has:
+ * its available balance and free stake less what earlier orders of the
+ * tx took. */
+static int reserve(gs_ctx *c, struct intake *in, int64_t slot, int64_t escrow,
+		   int64_t col, gs_err *e)
+{
+	struct hold *h = hold_of(in, slot);
+	char a[32], b[32];
+
+	if (!h)
+		return gs_fail(e, GS_EINTERNAL, "out of memory");
+	if (escrow > in->available - in->escrow)
+		return gs_fail(e, GS_EREFUSED, "insufficient balance for the escrow: "
+			       "'%s' has %s available, the orders need %s", c->actor,
+			       credits(in, in->available, a, sizeof a),
+			       credits(in, in->escrow > INT64_MAX - escrow ? INT64_MAX
+				       : in->escrow + escrow, b, sizeof b));
+	if (col > in->free_stake - in->collateral)
+		return gs_fail(e, GS_EREFUSED, "insufficient free stake for the "
+			       "collateral: '%s' has %s free, the sells need %s",
+			       c->actor, credits(in, in->free_stake, a, sizeof a),
+			       credits(in, in->collateral > INT64_MAX - col ? INT64_MAX
+				       : in->collateral + col, b, sizeof b));
+	in->escrow += escrow;
+	in->collateral += col;
+	h->escrow += escrow;
+	h->collateral += col;
+	return GS_OK;
+}
+
+/* Is slot still open for orders at the tx's time? */
+static int gate_open(gs_ctx *c, struct intake *in, int64_t slot, gs_err *e)
+{
+	int64_t gate = gate_time(slot, &in->p), done = 0;
+	char when[32];
+
+	if (gate == GATE_NONE)
+		return gs_fail(e, GS_EINPUT, "field \"slot\": %lld is out of range",
+			       (long long)slot);
+	if (slot == in->open_slot)
 		return GS_OK;
-	col = gs_collateral(qty, price, p->penalty_bps);
-	if (col > 0 &&
-	    (gs_stake_lock(c, c->actor, col, "collateral", ref, -1, 0, &lock, e) ||
-	     gs_exec(c->store, e, "UPDATE orders SET collateral_lock = ? WHERE id = ?",
-		     "ii", lock, id)))
+	if (c->time < gate && gs_query_int(c->store, e, &done, "SELECT 1 FROM "
+					    "clearings WHERE slot = ?", "i", slot) < 0)
 		return e->code;
+	if (c->time >= gate || done)
+		return gs_fail(e, GS_EREFUSED, "the gate of slot %lld closed at %s",
+			       (long long)slot, gs_time_format(gate, when, sizeof when));
+	in->open_slot = slot;
 	return GS_OK;
 }
 
 /* One order {slot, side, price | "market", qty_wh, panel?}. */
-static int one_order(gs_ctx *c, const struct auction_params *p, json_t *item,
-		     gs_err *e)
+static int one_order(gs_ctx *c, struct intake *in, json_t *item, gs_err *e)
 {
 	static const char *const fields[] = { "slot", "side", "price", "qty_wh",
 					      "panel", NULL };
+	const struct auction_params *p = &in->p;
 	const char *side;
-	int64_t slot, price = 0, qty, panel = 0, gate, id;
+	int64_t slot, price = 0, qty, panel = 0, escrow, col = 0, id;
 	json_t *pj = json_object_get(item, "price");
 	int market = json_is_string(pj) && strcmp(json_string_value(pj), "market") == 0;
-	char when[32];
 	int sd;
 
 	if (gs_json_only(item, fields, e) ||
@@ -172,61 +270,139 @@ static int one_order(gs_ctx *c, const struct auction_params *p, json_t *item,
 		return gs_fail(e, GS_EREFUSED, "price %lld is outside [price_min %lld, "
 			       "price_max %lld]", (long long)price,
 			       (long long)p->price_min, (long long)p->price_max);
-	gate = gate_time(slot, p);
-	if (gate == GATE_NONE)
-		return gs_fail(e, GS_EINPUT, "field \"slot\": %lld is out of range",
-			       (long long)slot);
-	if (c->time >= gate || gs_query_int(c->store, e, &id, "SELECT 1 FROM "
-					     "clearings WHERE slot = ?", "i", slot) != 0)
-		return e->code == GS_EINTERNAL ? e->code
-		       : gs_fail(e, GS_EREFUSED, "the gate of slot %lld closed at %s",
-				 (long long)slot, gs_time_format(gate, when, sizeof when));
+	if (gate_open(c, in, slot, e))
+		return e->code;
 	if (sd == GS_BUY && panel)
 		return gs_fail(e, GS_EINPUT, "field \"panel\": only sells name a panel");
 	if (sd == GS_SELL && !panel)
 		return gs_fail(e, GS_EINPUT, "field \"panel\": a sell names its panel");
-	if (sd == GS_SELL && (check_panel(c, p, panel, slot, qty, e) ||
-			      check_seller(c, p, e)))
+	if (sd == GS_SELL && (check_panel(c, in, panel, slot, qty, e) ||
+			      check_seller(c, in, e)))
 		return e->code;
-	if (gs_query_int(c->store, e, &id, "SELECT coalesce(max(id), 0) + 1 FROM "
-			 "orders", "") < 0 ||
-	    gs_exec(c->store, e, "INSERT INTO orders (id, account, slot, side, price, "
-		    "qty_wh, panel, market, state, created_seq, time) VALUES (?, ?, ?, "
-		    "?, ?, ?, NULL, ?, 'open', ?, ?)", "itit" "iiiii", id, c->actor,
-		    slot, side, price, qty, (int64_t)market, c->seq, c->time) ||
-	    (panel && gs_exec(c->store, e, "UPDATE orders SET panel = ? WHERE id = ?",
-			      "ii", panel, id)) ||
-	    order_locks(c, p, id, sd, qty, price, e))
+	if ((escrow = gs_escrow_tokens(sd, qty, price)) < 0)
+		return gs_fail(e, GS_EINPUT, "field \"qty_wh\": the order's value "
+			       "overflows");
+	if (sd == GS_SELL)
+		col = gs_collateral(qty, price, p->penalty_bps);
+	if (reserve(c, in, slot, escrow, col, e))
 		return e->code;
-	return gs_order_records(c->store, -1, id, NULL, c->out, e);
+	id = in->next_id++;
+	if (gs_exec(c->store, e, "INSERT INTO orders (id, account, slot, side, price, "
+		    "qty_wh, panel, market, escrow, collateral, state, created_seq, "
+		    "time) VALUES (?, ?, ?, ?, ?, ?, nullif(?, 0), ?, ?, ?, 'open', ?, "
+		    "?)", "itit" "iiiiiiii", id, c->actor, slot, side, price, qty, panel,
+		    (int64_t)market, escrow, col, c->seq, c->time))
+		return e->code;
+	if (!c->out)
+		return GS_OK;
+	json_array_append_new(c->out, json_pack("{s:s,s:I,s:s,s:I,s:s,s:I,s:I,s:o,"
+		"s:b,s:s,s:n,s:I}", "type", "order", "id", (json_int_t)id, "account",
+		c->actor, "slot", (json_int_t)slot, "side", side, "price",
+		(json_int_t)price, "qty_wh", (json_int_t)qty, "panel",
+		panel ? json_integer(panel) : json_null(), "market", market, "state",
+		"open", "fill_wh", "time", (json_int_t)c->time));
+	return GS_OK;
+}
+
+/* The lock ids of account in slot (0 when none is active). */
+static int slot_locks(gs_store *s, int64_t slot, const char *account,
+		      int64_t *escrow, int64_t *col, gs_err *e)
+{
+	gs_stmt *st;
+	int rc = gs_query_row(s, e, &st, "SELECT coalesce(l.id, 0), coalesce(k.id, 0) "
+			      "FROM auction_locks a LEFT JOIN locks l ON l.id = "
+			      "a.escrow_lock AND l.state = 'active' LEFT JOIN "
+			      "stake_locks k ON k.id = a.collateral_lock AND k.state = "
+			      "'active' WHERE a.slot = ? AND a.account = ?", "it", slot,
+			      account);
+
+	*escrow = *col = 0;
+	if (rc < 0)
+		return e->code;
+	if (rc == 1) {
+		*escrow = gs_col_int(st, 0);
+		*col = gs_col_int(st, 1);
+		gs_stmt_reset(st);
+	}
+	return GS_OK;
+}
+
+/* Record the lock ids of account in slot. */
+static int set_slot_locks(gs_store *s, int64_t slot, const char *account,
+			  int64_t escrow, int64_t col, gs_err *e)
+{
+	return gs_exec(s, e, "INSERT INTO auction_locks (slot, account, escrow_lock, "
+		       "collateral_lock) VALUES (?, ?, nullif(?, 0), nullif(?, 0)) ON "
+		       "CONFLICT (slot, account) DO UPDATE SET escrow_lock = "
+		       "excluded.escrow_lock, collateral_lock = excluded.collateral_lock",
+		       "itii", slot, account, escrow, col);
+}
+
+/* Change account's escrow (tokens) and collateral (stake) locks of slot
+ * by the deltas: grown, shrunk, created or released as needed. */
+static int change_slot_locks(gs_ctx *c, int64_t slot, const char *account,
+			     int64_t d_escrow, int64_t d_col, gs_err *e)
+{
+	int64_t escrow, col;
+	char ref[40];
+
+	if (d_escrow == 0 && d_col == 0)
+		return GS_OK;
+	snprintf(ref, sizeof ref, "slot:%lld", (long long)slot);
+	if (slot_locks(c->store, slot, account, &escrow, &col, e))
+		return e->code;
+	if (d_escrow && (escrow
+	    ? gs_token_lock_change(c->store, c->seq, escrow, d_escrow, e)
+	    : d_escrow < 0 ? gs_fail(e, GS_EINTERNAL, "no escrow lock to shrink")
+	    : gs_token_lock(c->store, c->seq, account, d_escrow, "escrow", ref, 0,
+			    &escrow, e)))
+		return e->code;
+	if (d_col && (col
+	    ? gs_stake_lock_change(c, col, d_col, e)
+	    : d_col < 0 ? gs_fail(e, GS_EINTERNAL, "no collateral lock to shrink")
+	    : gs_stake_lock(c, account, d_col, "collateral", ref, -1, 0, &col, e)))
+		return e->code;
+	return set_slot_locks(c->store, slot, account, escrow, col, e);
+}
+
+/* Write what the intake gathered: the locks per slot, the offers. */
+static int intake_flush(gs_ctx *c, struct intake *in, gs_err *e)
+{
+	for (size_t i = 0; i < in->nh; i++)
+		if (change_slot_locks(c, in->h[i].slot, c->actor, in->h[i].escrow,
+				      in->h[i].collateral, e))
+			return e->code;
+	for (size_t i = 0; i < in->nf; i++)
+		if (offer_change(c, in->f[i].slot, in->f[i].panel, c->actor,
+				 in->f[i].added, e))
+			return e->code;
+	return GS_OK;
 }
 
 /* auction.order {slot, side, price, qty_wh, panel?} | {items:[...]}. */
 static int apply_order(gs_ctx *c, json_t *args, gs_err *e)
 {
-	struct auction_params p;
+	struct intake in = { .open_slot = -1 };
 	size_t n = 1;
+	int rc = GS_OK;
 
-	if (params_load(c->store, &p, e))
+	if (params_load(c->store, &in.p, e) ||
+	    gs_token_available(c->store, c->actor, &in.available, e) ||
+	    gs_query_int(c->store, e, &in.next_id, "SELECT coalesce(max(id), 0) + 1 "
+			 "FROM orders", "") < 0)
 		return e->code;
-	for (size_t i = 0; i < n; i++)
-		if (one_order(c, &p, gs_args_item(args, i, &n), e))
-			return gs_item_fail(args, i, e);
-	return GS_OK;
-}
-
-/* Release an order's locks (ids may be NULL columns: 0). */
-static int release_locks(gs_ctx *c, int64_t escrow, int64_t collateral,
-			 gs_err *e)
-{
-	if ((escrow > 0 && gs_token_release(c->store, c->seq, escrow, e)) ||
-	    (collateral > 0 && gs_stake_release(c, collateral, e)))
-		return e->code;
-	return GS_OK;
+	for (size_t i = 0; i < n && !rc; i++)
+		if ((rc = one_order(c, &in, gs_args_item(args, i, &n), e)))
+			rc = gs_item_fail(args, i, e);
+	if (!rc)
+		rc = intake_flush(c, &in, e);
+	free(in.h);
+	free(in.f);
+	return rc;
 }
 
 /* auction.cancel {order}: the owner withdraws an open order before the
- * gate closes; its locks are released. */
+ * gate closes; what it locked is released. */
 static int one_cancel(gs_ctx *c, json_t *item, gs_err *e)
 {
 	static const char *const fields[] = { "order", NULL };
@@ -240,16 +416,18 @@ static int one_cancel(gs_ctx *c, json_t *item, gs_err *e)
 	    gs_json_int(item, "order", 1, INT64_MAX, 0, &id, e) ||
 	    params_load(c->store, &p, e))
 		return e->code;
-	rc = gs_query_row(c->store, e, &st, "SELECT account, slot, state, "
-			  "coalesce(escrow_lock, 0), coalesce(collateral_lock, 0), "
-			  "coalesce(panel, 0), qty_wh FROM orders WHERE id = ?", "i", id);
+	rc = gs_query_row(c->store, e, &st, "SELECT account, slot, state, escrow, "
+			  "collateral, coalesce(panel, 0), qty_wh, EXISTS (SELECT 1 "
+			  "FROM clearings WHERE slot = orders.slot) FROM orders WHERE "
+			  "id = ?", "i", id);
 	if (rc < 0)
 		return e->code;
 	if (rc == 0)
 		return gs_fail(e, GS_EINPUT, "unknown order %lld", (long long)id);
 	snprintf(owner, sizeof owner, "%s", gs_col_text(st, 0));
 	slot = gs_col_int(st, 1);
-	snprintf(state, sizeof state, "%s", gs_col_text(st, 2));
+	snprintf(state, sizeof state, "%s", gs_col_int(st, 7) ? "cleared"
+		 : gs_col_text(st, 2));
 	escrow = gs_col_int(st, 3);
 	col = gs_col_int(st, 4);
 	panel = gs_col_int(st, 5);
@@ -266,7 +444,7 @@ static int one_cancel(gs_ctx *c, json_t *item, gs_err *e)
 			       "the gate of slot %lld closed at %s", (long long)id,
 			       (long long)slot, gs_time_format(gate_time(slot, &p), when,
 							       sizeof when));
-	if (release_locks(c, escrow, col, e) ||
+	if (change_slot_locks(c, slot, owner, -escrow, -col, e) ||
 	    (panel && offer_change(c, slot, panel, owner, -qty, e)) ||
 	    gs_exec(c->store, e, "UPDATE orders SET state = 'canceled' WHERE id = ?",
 		    "i", id))
@@ -279,250 +457,202 @@ static int apply_cancel(gs_ctx *c, json_t *args, gs_err *e)
 	return gs_each_item(c, args, one_cancel, e);
 }
 
-/* An open order of the slot being cleared, with its locks. */
-struct book_row {
-	int64_t id, escrow, escrow_amount, collateral, collateral_amount;
-	char account[33];
+/* The open book of a slot: orders in entry order, each with the index of
+ * its account; per account what it must keep locked at the price. */
+struct book {
+	struct gs_order *o;
+	uint32_t *acct;
+	size_t n, cap;
+	json_t *index;		/* account name -> index */
+	struct book_acct {
+		const char *name;
+		int64_t owe, want;
+		int seen;
+	} *a;
+	size_t na;
 };
 
-/* Read the open orders of slot in entry order into o[] and rows[]. */
-static int read_book(gs_store *s, int64_t slot, struct gs_order **o,
-		     struct book_row **rows, size_t *n, gs_err *e)
+static void book_free(struct book *b)
 {
-	gs_stmt *st = gs_sql(s, "SELECT o.id, o.side, o.price, o.qty_wh, o.account, "
-			     "coalesce(o.escrow_lock, 0), coalesce(l.amount, 0), "
-			     "coalesce(o.collateral_lock, 0), coalesce(k.amount, 0) "
-			     "FROM orders o LEFT JOIN locks l ON l.id = o.escrow_lock "
-			     "LEFT JOIN stake_locks k ON k.id = o.collateral_lock "
-			     "WHERE o.slot = ? AND o.state = 'open' ORDER BY o.id", e);
-	size_t cap = 0;
+	free(b->o);
+	free(b->acct);
+	free(b->a);
+	json_decref(b->index);
+	memset(b, 0, sizeof *b);
+}
+
+/* Index of account name in b (added on first sight); -1 if no memory. */
+static long book_account(struct book *b, const char *name)
+{
+	json_t *v = json_object_get(b->index, name);
+	struct book_acct *a;
+
+	if (v)
+		return (long)json_integer_value(v);
+	if (json_object_set_new(b->index, name, json_integer((json_int_t)b->na)) ||
+	    !(a = grow(b->a, &b->na, sizeof *a)))
+		return -1;
+	b->a = a;
+	/* the key is owned by the index object for the book's lifetime */
+	a[b->na - 1].name = json_object_iter_key(json_object_iter_at(b->index, name));
+	return (long)(b->na - 1);
+}
+
+/* Read the open orders of slot in entry order into b. */
+static int read_book(gs_store *s, int64_t slot, struct book *b, gs_err *e)
+{
+	gs_stmt *st = gs_sql(s, "SELECT id, side, price, qty_wh, account FROM orders "
+			     "WHERE slot = ? AND state = 'open' ORDER BY id", e);
 	int rc;
 
-	*o = NULL;
-	*rows = NULL;
-	*n = 0;
+	memset(b, 0, sizeof *b);
+	b->index = json_object();
 	if (!st || gs_bind(st, e, "i", slot))
 		return e->code;
 	while ((rc = gs_step(st, e)) == 1) {
-		if (*n == cap) {
-			cap = cap ? 2 * cap : 1024;
-			void *a = realloc(*o, cap * sizeof **o), *b;
-			if (a)
-				*o = a;
-			b = realloc(*rows, cap * sizeof **rows);
-			if (b)
-				*rows = b;
-			if (!a || !b) {
+		long a;
+		if (b->n == b->cap) {
+			size_t cap = b->cap ? 2 * b->cap : 1024;
+			void *o = realloc(b->o, cap * sizeof *b->o), *x;
+			if (o)
+				b->o = o;
+			x = o ? realloc(b->acct, cap * sizeof *b->acct) : NULL;
+			if (!x) {
 				gs_stmt_reset(st);
 				return gs_fail(e, GS_EINTERNAL, "out of memory");
 			}
+			b->acct = x;
+			b->cap = cap;
 		}
-		struct gs_order *x = &(*o)[*n];
-		struct book_row *r = &(*rows)[*n];
-		r->id = x->seq = gs_col_int(st, 0);
+		struct gs_order *x = &b->o[b->n];
+		x->seq = gs_col_int(st, 0);
 		x->side = strcmp(gs_col_text(st, 1), "buy") == 0 ? GS_BUY : GS_SELL;
 		x->price = gs_col_int(st, 2);
 		x->qty = gs_col_int(st, 3);
 		x->fill = 0;
-		snprintf(r->account, sizeof r->account, "%s", gs_col_text(st, 4));
-		r->escrow = gs_col_int(st, 5);
-		r->escrow_amount = gs_col_int(st, 6);
-		r->collateral = gs_col_int(st, 7);
-		r->collateral_amount = gs_col_int(st, 8);
-		(*n)++;
+		if ((a = book_account(b, gs_col_text(st, 4))) < 0) {
+			gs_stmt_reset(st);
+			return gs_fail(e, GS_EINTERNAL, "out of memory");
+		}
+		b->acct[b->n++] = (uint32_t)a;
 	}
 	return rc < 0 ? e->code : GS_OK;
 }
 
-/* Per-account sums of what a clearing frees or locks, applied once per
- * account at the end (a jansson object used as a hash map). */
-static int add_delta(json_t *map, const char *account, int64_t d)
+/* Per account, what it must keep locked at the clearing price: the
+ * escrow its fills owe, the collateral of its filled sells at P. */
+static int book_owed(struct book *b, const struct auction_params *p,
+		     const struct gs_clearing *cl, gs_err *e)
 {
-	json_t *v = json_object_get(map, account);
-	int64_t sum = json_integer_value(v);
-
-	if (d == 0)
-		return 0;
-	if (gs_add(sum, d, &sum))
-		return -1;
-	return json_object_set_new(map, account, json_integer(sum));
+	for (size_t i = 0; i < b->n; i++) {
+		const struct gs_order *x = &b->o[i];
+		struct book_acct *a = &b->a[b->acct[i]];
+		int64_t owe;
+		if (x->fill == 0)
+			continue;
+		owe = gs_escrow_tokens(x->side, x->fill, cl->price);
+		if (owe < 0 || gs_add(a->owe, owe, &a->owe))
+			return gs_fail(e, GS_EINTERNAL, "escrow of order %lld overflows",
+				       (long long)x->seq);
+		if (x->side == GS_SELL &&
+		    gs_add(a->want, gs_collateral(x->fill, cl->price, p->penalty_bps),
+			   &a->want))
+			a->want = INT64_MAX;
+	}
+	return GS_OK;
 }
 
-/* Free stake of account as the clearing goes: read once, then tracked. */
-static int free_stake(gs_ctx *c, json_t *freemap, const char *account,
-		      int64_t *free_, gs_err *e)
+/* Set one account's locks of the slot to what it owes at P: escrow down
+ * to its debt, collateral to P as far as its free stake allows. */
+static int settle_account(gs_ctx *c, int64_t slot, struct book_acct *a,
+			  int64_t escrow, int64_t lamount, int64_t col,
+			  int64_t camount, gs_err *e)
 {
-	json_t *v = json_object_get(freemap, account);
+	int64_t target = a->want;
 	gs_stake st;
 
-	if (v) {
-		*free_ = json_integer_value(v);
-		return GS_OK;
+	a->seen = 1;
+	if (a->owe > lamount)
+		return gs_fail(e, GS_EINTERNAL, "'%s' owes more than its escrow",
+			       a->name);
+	if (target > camount) {	/* raise, as far as free stake allows */
+		if (gs_stake_get(c->store, a->name, &st, e))
+			return e->code;
+		if (target - camount > st.staked - st.locked - st.unbonding)
+			target = camount + st.staked - st.locked - st.unbonding;
 	}
-	if (gs_stake_get(c->store, account, &st, e))
+	if ((escrow && a->owe != lamount &&
+	     gs_token_lock_change(c->store, c->seq, escrow, a->owe - lamount, e)) ||
+	    (col && target != camount &&
+	     gs_stake_lock_change(c, col, target - camount, e)))
 		return e->code;
-	*free_ = st.staked - st.locked - st.unbonding;
-	json_object_set_new(freemap, account, json_integer(*free_));
+	if (!col && target > 0)	/* no collateral at entry (limits <= 0) */
+		return change_slot_locks(c, slot, a->name, 0, target, e);
 	return GS_OK;
 }
 
-/* Settle the locks of one filled order at the clearing price: escrow down
- * to what it owes at P, a sell's collateral re-set to P as far as free
- * stake allows. Deltas go to the per-account maps. */
-static int settle_filled(gs_ctx *c, const struct auction_params *p,
-			 const struct gs_order *x, const struct book_row *r,
-			 const struct gs_clearing *cl, json_t *tok, json_t *stk,
-			 json_t *freemap, gs_err *e)
+/* Settle every account's locks of the cleared slot. */
+static int settle_book(gs_ctx *c, int64_t slot, struct book *b, gs_err *e)
 {
-	int64_t owe = gs_escrow_tokens(x->side, x->fill, cl->price);
-	int64_t want = x->side == GS_SELL ? gs_collateral(x->fill, cl->price,
-							   p->penalty_bps) : 0;
-	int64_t col = r->collateral_amount, free_ = 0, id = 0;
+	gs_stmt *st = gs_sql(c->store, "SELECT a.account, coalesce(l.id, 0), "
+			     "coalesce(l.amount, 0), coalesce(k.id, 0), "
+			     "coalesce(k.amount, 0) FROM auction_locks a LEFT JOIN "
+			     "locks l ON l.id = a.escrow_lock AND l.state = 'active' "
+			     "LEFT JOIN stake_locks k ON k.id = a.collateral_lock AND "
+			     "k.state = 'active' WHERE a.slot = ?", e);
+	json_t *rows = json_array(), *r;
+	struct book_acct none;
+	size_t i;
+	int rc;
 
-	if (owe < 0 || owe > r->escrow_amount)
-		return gs_fail(e, GS_EINTERNAL, "order %lld owes more than its escrow",
-			       (long long)r->id);
-	if (r->escrow && (owe > 0
-	    ? gs_exec(c->store, e, "UPDATE locks SET amount = ? WHERE id = ?", "ii",
-		      owe, r->escrow)
-	    : gs_exec(c->store, e, "UPDATE locks SET state = 'released', "
-		      "closed_seq = ? WHERE id = ?", "ii", c->seq, r->escrow)))
+	/* read first: the updates below change the rows being read */
+	if (!st || gs_bind(st, e, "i", slot)) {
+		json_decref(rows);
 		return e->code;
-	if (add_delta(tok, r->account, r->escrow_amount - owe))
-		return gs_fail(e, GS_EINTERNAL, "escrow overflows");
-	if (want > col) {	/* raise, as far as free stake allows */
-		if (free_stake(c, freemap, r->account, &free_, e))
-			return e->code;
-		if (want - col > free_)
-			want = col + free_;
-		json_object_set_new(freemap, r->account,
-				    json_integer(free_ - (want - col)));
 	}
-	if (r->collateral && want > 0 && want != col &&
-	    gs_exec(c->store, e, "UPDATE stake_locks SET amount = ? WHERE id = ?",
-		    "ii", want, r->collateral))
-		return e->code;
-	if (r->collateral && want == 0 &&
-	    gs_exec(c->store, e, "UPDATE stake_locks SET state = 'released', "
-		    "closed_seq = ? WHERE id = ?", "ii", c->seq, r->collateral))
-		return e->code;
-	if (!r->collateral && want > 0) {	/* no collateral at entry (limit <= 0) */
-		char ref[32];
-		snprintf(ref, sizeof ref, "order:%lld", (long long)r->id);
-		if (gs_stake_lock_insert(c, r->account, want, "collateral", ref, &id, e))
-			return e->code;
-	} else if (want > 0) {
-		id = r->collateral;
+	while ((rc = gs_step(st, e)) == 1)
+		json_array_append_new(rows, json_pack("[s,I,I,I,I]", gs_col_text(st, 0),
+			(json_int_t)gs_col_int(st, 1), (json_int_t)gs_col_int(st, 2),
+			(json_int_t)gs_col_int(st, 3), (json_int_t)gs_col_int(st, 4)));
+	json_array_foreach(rows, i, r) {
+		const char *name = json_string_value(json_array_get(r, 0));
+		json_t *v = json_object_get(b->index, name);
+		struct book_acct *a = v ? &b->a[json_integer_value(v)] : &none;
+		if (rc < 0)
+			break;
+		none = (struct book_acct){ .name = name };
+		if (settle_account(c, slot, a,
+				   json_integer_value(json_array_get(r, 1)),
+				   json_integer_value(json_array_get(r, 2)),
+				   json_integer_value(json_array_get(r, 3)),
+				   json_integer_value(json_array_get(r, 4)), e))
+			rc = -1;
 	}
-	if (add_delta(stk, r->account, want - col))
-		return gs_fail(e, GS_EINTERNAL, "collateral overflows");
-	return gs_exec(c->store, e, "UPDATE orders SET state = 'cleared', fill_wh = ?, "
-		       "escrow_lock = nullif(?, 0), collateral_lock = nullif(?, 0) "
-		       "WHERE id = ?", "iiii", x->fill, owe > 0 ? r->escrow : 0, id,
-		       r->id);
+	json_decref(rows);
+	for (i = 0; i < b->na && rc >= 0; i++)	/* sellers with no locks at all */
+		if (!b->a[i].seen && settle_account(c, slot, &b->a[i], 0, 0, 0, 0, e))
+			rc = -1;
+	return rc < 0 ? e->code : GS_OK;
 }
 
-/* Release every lock of the slot's unfilled (still open) orders and mark
- * them cleared with no fill, in bulk. */
-static int settle_unfilled(gs_ctx *c, int64_t slot, const struct gs_order *o,
-			   const struct book_row *rows, size_t n, json_t *tok,
-			   json_t *stk, gs_err *e)
+/* Write one fill per order of the book, in entry order. */
+static int write_fills(gs_store *s, const struct book *b, gs_err *e)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (o[i].fill > 0)
-			continue;
-		if (add_delta(tok, rows[i].account, rows[i].escrow_amount) ||
-		    add_delta(stk, rows[i].account, -rows[i].collateral_amount))
-			return gs_fail(e, GS_EINTERNAL, "amounts overflow");
-	}
-	if (gs_exec(c->store, e, "UPDATE locks SET state = 'released', closed_seq = ? "
-		    "WHERE id IN (SELECT escrow_lock FROM orders WHERE slot = ? AND "
-		    "state = 'open')", "ii", c->seq, slot) ||
-	    gs_exec(c->store, e, "UPDATE stake_locks SET state = 'released', "
-		    "closed_seq = ? WHERE id IN (SELECT collateral_lock FROM orders "
-		    "WHERE slot = ? AND state = 'open')", "ii", c->seq, slot) ||
-	    gs_exec(c->store, e, "UPDATE orders SET state = 'cleared', fill_wh = 0, "
-		    "escrow_lock = NULL, collateral_lock = NULL WHERE slot = ? AND "
-		    "state = 'open'", "i", slot))
-		return e->code;
-	return GS_OK;
-}
-
-/* Apply the per-account sums: tokens freed go from locked to available;
- * stake locked changes by its delta (one checkpoint per account). */
-static int apply_deltas(gs_ctx *c, json_t *tok, json_t *stk, gs_err *e)
-{
-	const char *account;
-	json_t *v;
-
-	json_object_foreach(tok, account, v)
-		if (gs_exec(c->store, e, "UPDATE balances SET available = available + ?, "
-			    "locked = locked - ? WHERE account = ?", "iit",
-			    (int64_t)json_integer_value(v), (int64_t)json_integer_value(v),
-			    account))
-			return e->code;
-	json_object_foreach(stk, account, v)
-		if (gs_stake_adjust_locked(c, account, json_integer_value(v), e))
+	for (size_t i = 0; i < b->n; i++)
+		if (gs_exec(s, e, "INSERT INTO fills (order_id, qty_wh) VALUES (?, ?)",
+			    "ii", b->o[i].seq, b->o[i].fill))
 			return e->code;
 	return GS_OK;
-}
-
-/* Credit to each seller's free stake what this clearing frees of its
- * collateral (unfilled sells, collateral lowered to P), so that raises of
- * its other sells may use it. */
-static int freed_collateral(gs_ctx *c, const struct auction_params *p,
-			    const struct gs_order *o, const struct book_row *rows,
-			    size_t n, const struct gs_clearing *cl, json_t *freemap,
-			    gs_err *e)
-{
-	for (size_t i = 0; i < n; i++) {
-		int64_t want, free_;
-		if (o[i].side != GS_SELL || rows[i].collateral_amount == 0)
-			continue;
-		want = o[i].fill > 0 ? gs_collateral(o[i].fill, cl->price,
-						     p->penalty_bps) : 0;
-		if (want >= rows[i].collateral_amount)
-			continue;
-		if (free_stake(c, freemap, rows[i].account, &free_, e))
-			return e->code;
-		json_object_set_new(freemap, rows[i].account, json_integer(free_ +
-				    rows[i].collateral_amount - want));
-	}
-	return GS_OK;
-}
-
-/* Settle every order of a cleared book. */
-static int settle_book(gs_ctx *c, const struct auction_params *p, int64_t slot,
-		       const struct gs_order *o, const struct book_row *rows,
-		       size_t n, const struct gs_clearing *cl, gs_err *e)
-{
-	json_t *tok = json_object(), *stk = json_object(), *freemap = json_object();
-	int rc = GS_OK;
-
-	rc = freed_collateral(c, p, o, rows, n, cl, freemap, e);
-	for (size_t i = 0; i < n && !rc; i++)
-		if (o[i].fill > 0)
-			rc = settle_filled(c, p, &o[i], &rows[i], cl, tok, stk, freemap, e);
-	if (!rc)
-		rc = settle_unfilled(c, slot, o, rows, n, tok, stk, e);
-	if (!rc)
-		rc = apply_deltas(c, tok, stk, e);
-	json_decref(tok);
-	json_decref(stk);
-	json_decref(freemap);
-	return rc;
 }
 
 /* Clear one slot; GS_EALREADY if cleared, GS_EREFUSED before its gate. */
 static int clear_slot(gs_ctx *c, const struct auction_params *p, int64_t slot,
 		      gs_err *e)
 {
-	struct gs_order *o = NULL;
-	struct book_row *rows = NULL;
 	struct gs_clearing cl;
+	struct book b;
 	int64_t done = 0, gate = gate_time(slot, p);
 	char when[32];
-	size_t n = 0;
 	int rc;
 
 	if (gate == GATE_NONE)
@@ -537,25 +667,23 @@ static int clear_slot(gs_ctx *c, const struct auction_params *p, int64_t slot,
 		return gs_fail(e, GS_EREFUSED, "slot %lld can be cleared from %s (gate "
 			       "closure)", (long long)slot,
 			       gs_time_format(gate, when, sizeof when));
-	if ((rc = read_book(c->store, slot, &o, &rows, &n, e)) ||
-	    (rc = gs_clear(o, n, &cl, e)) ||
-	    (rc = settle_book(c, p, slot, o, rows, n, &cl, e)))
+	if ((rc = read_book(c->store, slot, &b, e)) ||
+	    (rc = gs_clear(b.o, b.n, &cl, e)) ||
+	    (rc = book_owed(&b, p, &cl, e)) ||
+	    (rc = settle_book(c, slot, &b, e)) ||
+	    (rc = write_fills(c->store, &b, e)))
 		goto out;
-	rc = cl.has_price
-		? gs_exec(c->store, e, "INSERT INTO clearings (slot, price, volume_wh, "
-			  "lo, hi, orders, seq, time) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-			  "iiiiiiii", slot, cl.price, cl.volume, cl.lo, cl.hi,
-			  (int64_t)n, c->seq, c->time)
-		: gs_exec(c->store, e, "INSERT INTO clearings (slot, volume_wh, orders, "
-			  "seq, time) VALUES (?, 0, ?, ?, ?)", "iiii", slot, (int64_t)n,
-			  c->seq, c->time);
+	rc = gs_exec(c->store, e, "INSERT INTO clearings (slot, price, volume_wh, lo, "
+		     "hi, orders, seq, time) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+		     "iiiiiiii", slot, cl.price, cl.volume, cl.lo, cl.hi, (int64_t)b.n,
+		     c->seq, c->time);
+	if (rc == GS_OK && !cl.has_price)
+		rc = gs_exec(c->store, e, "UPDATE clearings SET price = NULL, lo = NULL, "
+			     "hi = NULL WHERE slot = ?", "i", slot);
 	if (rc == GS_OK)
 		rc = gs_clearing_record(c->store, slot, c->out, e);
-	if (rc == GS_OK)
-		rc = gs_fill_records(c->store, slot, c->out, e);
 out:
-	free(o);
-	free(rows);
+	book_free(&b);
 	return rc;
 }
 
@@ -615,10 +743,12 @@ const struct gs_cmd gs_auction_cmds[] = {
 int gs_order_records(gs_store *s, int64_t slot, int64_t id, const char *account,
 		     json_t *out, gs_err *e)
 {
-	gs_stmt *st = gs_sql(s, "SELECT id, account, slot, side, price, qty_wh, "
-			     "panel, market, state, fill_wh, time FROM orders WHERE "
-			     "id BETWEEN ? AND ? AND (? < 0 OR slot = ?) AND "
-			     "(? IS NULL OR account = ?) ORDER BY id", e);
+	gs_stmt *st = gs_sql(s, "SELECT o.id, o.account, o.slot, o.side, o.price, "
+			     "o.qty_wh, o.panel, o.market, CASE WHEN f.order_id IS NOT "
+			     "NULL THEN 'cleared' ELSE o.state END, f.qty_wh, o.time FROM "
+			     "orders o LEFT JOIN fills f ON f.order_id = o.id WHERE "
+			     "o.id BETWEEN ? AND ? AND (? < 0 OR o.slot = ?) AND "
+			     "(? IS NULL OR o.account = ?) ORDER BY o.id", e);
 	int rc;
 
 	/* the id range lets one order be a primary-key lookup */
@@ -670,25 +800,35 @@ int gs_clearing_record(gs_store *s, int64_t slot, json_t *out, gs_err *e)
 	return GS_OK;
 }
 
-int gs_fill_records(gs_store *s, int64_t slot, json_t *out, gs_err *e)
+int gs_fill_each(gs_store *s, int64_t slot, gs_rec_fn fn, void *arg, gs_err *e)
 {
-	gs_stmt *st = gs_sql(s, "SELECT o.id, o.fill_wh, c.price FROM orders o JOIN "
-			     "clearings c ON c.slot = o.slot WHERE o.slot = ? AND "
-			     "o.state = 'cleared' ORDER BY o.id", e);
+	gs_stmt *st = gs_sql(s, "SELECT o.id, f.qty_wh, c.price FROM orders o JOIN "
+			     "fills f ON f.order_id = o.id JOIN clearings c ON c.slot = "
+			     "o.slot WHERE o.slot = ? ORDER BY o.id", e);
 	int rc;
 
 	if (!st || gs_bind(st, e, "i", slot))
 		return e->code;
 	while ((rc = gs_step(st, e)) == 1) {
-		int64_t fill = gs_col_int(st, 1);
 		json_t *r = json_pack("{s:s,s:I,s:I}", "type", "fill", "order",
 				      (json_int_t)gs_col_int(st, 0), "qty_wh",
-				      (json_int_t)fill);
+				      (json_int_t)gs_col_int(st, 1));
 		json_object_set_new(r, "price", gs_col_type(st, 2) == 'i'
 				    ? json_integer(gs_col_int(st, 2)) : json_null());
-		json_array_append_new(out, r);
+		fn(r, arg);
 	}
 	return rc < 0 ? e->code : GS_OK;
+}
+
+/* gs_rec_fn appending to a json array. */
+static void append_rec(json_t *rec, void *arr)
+{
+	json_array_append_new(arr, rec);
+}
+
+int gs_fill_records(gs_store *s, int64_t slot, json_t *out, gs_err *e)
+{
+	return gs_fill_each(s, slot, append_rec, out, e);
 }
 
 /* Append one side's step curve of slot (cumulative Wh by price level). */
@@ -717,11 +857,9 @@ static int curve_side(gs_store *s, int64_t slot, int buy, json_t *out,
 
 int gs_curve_records(gs_store *s, int64_t slot, json_t *out, gs_err *e)
 {
-	struct gs_order *o = NULL;
-	struct book_row *rows = NULL;
 	struct gs_clearing cl;
+	struct book b;
 	int64_t done = 0;
-	size_t n = 0;
 	json_t *r;
 	int rc;
 
@@ -732,11 +870,10 @@ int gs_curve_records(gs_store *s, int64_t slot, json_t *out, gs_err *e)
 	if (done)
 		return gs_clearing_record(s, slot, out, e);
 	/* not cleared yet: where the open book would clear now */
-	rc = read_book(s, slot, &o, &rows, &n, e);
+	rc = read_book(s, slot, &b, e);
 	if (rc == GS_OK)
-		rc = gs_clear(o, n, &cl, e);
-	free(o);
-	free(rows);
+		rc = gs_clear(b.o, b.n, &cl, e);
+	book_free(&b);
 	if (rc)
 		return rc;
 	r = json_pack("{s:s,s:I,s:o,s:I,s:b}", "type", "clearing", "slot",

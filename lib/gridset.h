@@ -387,6 +387,20 @@ int gs_token_release(gs_store *s, int64_t seq, int64_t id, gs_err *e);
 int gs_token_consume(gs_store *s, int64_t seq, int64_t id, const char *to,
 		     gs_err *e);
 
+/* Available balance of account; GS_EINPUT if unknown. */
+int gs_token_available(gs_store *s, const char *account, int64_t *avail,
+		       gs_err *e);
+/* Grow (delta > 0, from available; GS_EREFUSED when short) or shrink
+ * (delta < 0, back to available) active lock id; shrinking to zero
+ * releases it. */
+int gs_token_lock_change(gs_store *s, int64_t seq, int64_t id, int64_t delta,
+			 gs_err *e);
+/* Close active lock id paying spend (0 <= spend <= amount) out of it: the
+ * lock is consumed (released when spend is 0), the rest returns to the
+ * holder's available balance; spend leaves the holder's balance (the
+ * caller credits it where it goes). */
+int gs_token_spend_lock(gs_store *s, int64_t seq, int64_t id, int64_t spend,
+			gs_err *e);
 /* Add available and locked (either may be negative) to account's balance
  * in one step; GS_EINPUT if unknown; a negative result fails the CHECK
  * (GS_EINTERNAL): callers move only what they know is there. */
@@ -456,12 +470,15 @@ int gs_stake_release(gs_ctx *c, int64_t id, gs_err *e);
  * (*taken), the rest becomes debt (saturating at INT64_MAX). */
 int gs_stake_penalize(gs_ctx *c, const char *account, int64_t amount,
 		      int64_t collateral, int64_t *taken, gs_err *e);
-/* Settle account's collateral: its locked stake drops by collateral (the
- * caller has closed those locks); amount is taken from that collateral,
- * then free stake, then unbonding stake, the rest becomes debt
+/* Take amount from account's stake for a settlement shortfall: from its
+ * collateral lock `lock` (0: none; the lock is closed, consumed for what
+ * it gave), then free stake, then unbonding stake; the rest becomes debt
  * (saturating). *taken stays in the vault for the caller to pay out. */
-int gs_stake_take(gs_ctx *c, const char *account, int64_t collateral,
-		  int64_t amount, int64_t *taken, gs_err *e);
+int gs_stake_take(gs_ctx *c, const char *account, int64_t lock, int64_t amount,
+		  int64_t *taken, gs_err *e);
+/* Grow (delta > 0, from free stake; GS_EINTERNAL when short: callers
+ * check) or shrink active stake lock id; shrinking to zero releases it. */
+int gs_stake_lock_change(gs_ctx *c, int64_t id, int64_t delta, gs_err *e);
 /* Stake records of account (NULL: every staker) now (at < 0) or as they
  * were at time at (from the checkpoints). */
 int gs_stake_records(gs_store *s, const char *account, int64_t at,
@@ -529,8 +546,12 @@ int gs_order_records(gs_store *s, int64_t slot, int64_t id, const char *account,
 		     json_t *out, gs_err *e);
 /* The clearing record of a slot; GS_EREFUSED if it is not cleared. */
 int gs_clearing_record(gs_store *s, int64_t slot, json_t *out, gs_err *e);
-/* One fill record per cleared order of slot, in entry order. */
+/* One fill record per cleared order of slot, in entry order: appended
+ * to out, or handed one by one to fn (which owns it), for books too big
+ * to hold. */
+typedef void (*gs_rec_fn)(json_t *rec, void *arg);
 int gs_fill_records(gs_store *s, int64_t slot, json_t *out, gs_err *e);
+int gs_fill_each(gs_store *s, int64_t slot, gs_rec_fn fn, void *arg, gs_err *e);
 
 /* Supply and demand step curves of a slot ({"type":"curve","side":
  * "demand"|"supply","price","cum_wh"}), then its clearing record (or a

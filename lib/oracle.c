@@ -292,10 +292,10 @@ static int charge_flags(gs_ctx *c, const struct oracle_params *p, int64_t slot,
 static int unreported_sales(gs_ctx *c, int64_t slot, int64_t *npanels, gs_err *e)
 {
 	if (gs_exec(c->store, e, "INSERT INTO production (slot, panel, wh, reports, "
-		    "status) SELECT DISTINCT slot, panel, NULL, 0, 'unverified' FROM "
-		    "orders WHERE slot = ? AND side = 'sell' AND state = 'cleared' AND "
-		    "fill_wh > 0 AND panel NOT IN (SELECT panel FROM production WHERE "
-		    "slot = ?)", "ii", slot, slot))
+		    "status) SELECT DISTINCT o.slot, o.panel, NULL, 0, 'unverified' FROM "
+		    "orders o JOIN fills f ON f.order_id = o.id WHERE o.slot = ? AND "
+		    "o.side = 'sell' AND f.qty_wh > 0 AND o.panel NOT IN (SELECT "
+		    "panel FROM production WHERE slot = ?)", "ii", slot, slot))
 		return e->code;
 	*npanels += gs_store_changes(c->store);
 	return GS_OK;

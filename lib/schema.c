@@ -139,7 +139,10 @@ const char *const gs_migrations[] = {
 	"  status TEXT NOT NULL CHECK (status IN ('final', 'unverified')),"
 	"  PRIMARY KEY (slot, panel));"
 	"CREATE INDEX production_panel ON production (panel, slot);",
-	/* 4: the batch auction */
+	/* 4: the batch auction. An order stores what it locked at entry;
+	 * the locks themselves are one token (escrow) and one stake
+	 * (collateral) lock per account and slot, in auction_locks. A
+	 * cleared order has a fills row; state changes only on cancel. */
 	"CREATE TABLE orders ("
 	"  id INTEGER PRIMARY KEY,"
 	"  account TEXT NOT NULL REFERENCES accounts (name),"
@@ -149,15 +152,22 @@ const char *const gs_migrations[] = {
 	"  qty_wh BIGINT NOT NULL CHECK (qty_wh > 0),"
 	"  panel BIGINT REFERENCES panels (id),"
 	"  market INTEGER NOT NULL,"
-	"  escrow_lock BIGINT,"
-	"  collateral_lock BIGINT,"
-	"  state TEXT NOT NULL CHECK (state IN ('open', 'canceled', 'cleared')),"
-	"  fill_wh BIGINT,"
+	"  escrow BIGINT NOT NULL CHECK (escrow >= 0),"
+	"  collateral BIGINT NOT NULL CHECK (collateral >= 0),"
+	"  state TEXT NOT NULL CHECK (state IN ('open', 'canceled')),"
 	"  created_seq BIGINT NOT NULL,"
 	"  time BIGINT NOT NULL);"
 	"CREATE INDEX orders_slot ON orders (slot, state);"
 	"CREATE INDEX orders_account ON orders (account, slot);"
-	"CREATE INDEX orders_panel ON orders (panel, slot, state);"
+	"CREATE TABLE auction_locks ("
+	"  slot BIGINT NOT NULL,"
+	"  account TEXT NOT NULL REFERENCES accounts (name),"
+	"  escrow_lock BIGINT,"
+	"  collateral_lock BIGINT,"
+	"  PRIMARY KEY (slot, account));"
+	"CREATE TABLE fills ("
+	"  order_id INTEGER PRIMARY KEY,"
+	"  qty_wh BIGINT NOT NULL CHECK (qty_wh >= 0));"
 	"CREATE TABLE panel_offers ("
 	"  slot BIGINT NOT NULL,"
 	"  panel BIGINT NOT NULL REFERENCES panels (id),"
@@ -244,6 +254,8 @@ const struct gs_state_table gs_state_tables[] = {
 	{ "oracle_slots", "slot" },
 	{ "production", "slot, panel" },
 	{ "orders", "id" },
+	{ "auction_locks", "slot, account" },
+	{ "fills", "order_id" },
 	{ "panel_offers", "slot, panel, account" },
 	{ "clearings", "slot" },
 	{ "settlements", "slot" },

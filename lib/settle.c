@@ -19,9 +19,9 @@ static int params_load(gs_store *s, struct settle_params *p, gs_err *e)
 	return GS_OK;
 }
 
-/* One filled order of the slot, with its open locks. */
+/* One filled order of the slot. */
 struct sorder {
-	int64_t id, panel, fill, escrow_lock, escrow, col_lock, col;
+	int64_t id, panel, fill;
 	int64_t delivered, missed;	/* buys: parts of the fill */
 	int side;
 	size_t acct;
@@ -33,7 +33,7 @@ struct spos {
 	const char *name;
 	int64_t bought, sold, bdel, sdel, shortfall, missed, voided;
 	int64_t paid, received, due, penalty, compensation, debt, net;
-	int64_t escrow, collateral;
+	int64_t escrow_lock, escrow, col_lock, collateral;	/* its slot locks */
 };
 
 struct settlement {
@@ -122,12 +122,8 @@ static int read_fills(gs_store *s, struct settlement *x, gs_err *e)
 	x->volume = gs_col_int(st, 1);
 	gs_stmt_reset(st);
 	st = gs_sql(s, "SELECT o.id, o.account, o.side, coalesce(o.panel, 0), "
-		    "o.fill_wh, coalesce(l.id, 0), coalesce(l.amount, 0), "
-		    "coalesce(k.id, 0), coalesce(k.amount, 0) FROM orders o "
-		    "LEFT JOIN locks l ON l.id = o.escrow_lock AND l.state = 'active' "
-		    "LEFT JOIN stake_locks k ON k.id = o.collateral_lock AND "
-		    "k.state = 'active' WHERE o.slot = ? AND o.state = 'cleared' "
-		    "AND o.fill_wh > 0 ORDER BY o.id", e);
+		    "f.qty_wh FROM orders o JOIN fills f ON f.order_id = o.id WHERE "
+		    "o.slot = ? AND f.qty_wh > 0 ORDER BY o.id", e);
 	if (!st || gs_bind(st, e, "i", x->slot))
 		return e->code;
 	while ((rc = gs_step(st, e)) == 1) {
@@ -147,10 +143,6 @@ static int read_fills(gs_store *s, struct settlement *x, gs_err *e)
 		o->side = strcmp(gs_col_text(st, 2), "buy") == 0 ? GS_BUY : GS_SELL;
 		o->panel = gs_col_int(st, 3);
 		o->fill = gs_col_int(st, 4);
-		o->escrow_lock = gs_col_int(st, 5);
-		o->escrow = gs_col_int(st, 6);
-		o->col_lock = gs_col_int(st, 7);
-		o->col = gs_col_int(st, 8);
 	}
 	return rc < 0 ? e->code : GS_OK;
 }
@@ -188,11 +180,40 @@ static int group_accounts(struct settlement *x, gs_err *e)
 			a->bought += o->fill;
 		else
 			a->sold += o->fill;
-		a->escrow += o->escrow;
-		a->collateral += o->col;
 	}
 	free(by);
 	return GS_OK;
+}
+
+static int cmp_spos(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct spos *)elem)->name);
+}
+
+/* The slot's escrow and collateral locks of each participant. */
+static int read_locks(gs_store *s, struct settlement *x, gs_err *e)
+{
+	gs_stmt *st = gs_sql(s, "SELECT a.account, coalesce(l.id, 0), "
+			     "coalesce(l.amount, 0), coalesce(k.id, 0), "
+			     "coalesce(k.amount, 0) FROM auction_locks a LEFT JOIN "
+			     "locks l ON l.id = a.escrow_lock AND l.state = 'active' "
+			     "LEFT JOIN stake_locks k ON k.id = a.collateral_lock AND "
+			     "k.state = 'active' WHERE a.slot = ?", e);
+	int rc;
+
+	if (!st || gs_bind(st, e, "i", x->slot))
+		return e->code;
+	while ((rc = gs_step(st, e)) == 1) {
+		struct spos *a = bsearch(gs_col_text(st, 0), x->a, x->na, sizeof *a,
+					 cmp_spos);
+		if (!a)
+			continue;	/* no fill: its locks went at clearing */
+		a->escrow_lock = gs_col_int(st, 1);
+		a->escrow = gs_col_int(st, 2);
+		a->col_lock = gs_col_int(st, 3);
+		a->collateral = gs_col_int(st, 4);
+	}
+	return rc < 0 ? e->code : GS_OK;
 }
 
 /* Finalized production of a panel in the slot: 1 and *wh when final,
@@ -392,7 +413,7 @@ static int settle_compute(gs_store *s, const struct settle_params *p,
 {
 	memset(x, 0, sizeof *x);
 	x->slot = slot;
-	if (read_fills(s, x, e) || group_accounts(x, e) ||
+	if (read_fills(s, x, e) || group_accounts(x, e) || read_locks(s, x, e) ||
 	    settle_sellers(s, x, e) || settle_buyers(x, 0, e) ||
 	    settle_money(s, p, x, e) || settle_buyers(x, 1, e))
 		return e->code;
@@ -527,66 +548,30 @@ static int compute_slot(gs_ctx *c, const struct settle_params *p, int64_t slot,
 	return rc ? rc : settlement_record(c->store, slot, c->out, e);
 }
 
-/* Close the slot's escrow locks (consumed from payers) and collateral
- * locks (consumed for the penalty taken, oldest first); per-lock. */
-static int close_locks(gs_ctx *c, const struct settlement *x, int64_t *from_col,
-		       gs_err *e)
-{
-	for (size_t i = 0; i < x->n; i++) {
-		const struct sorder *o = &x->o[i];
-		int64_t t;
-		if (o->escrow_lock && gs_exec(c->store, e, "UPDATE locks SET state = ?, "
-				"closed_seq = ? WHERE id = ?", "tii",
-				x->a[o->acct].paid > 0 ? "consumed" : "released",
-				c->seq, o->escrow_lock))
-			return e->code;
-		if (!o->col_lock)
-			continue;
-		t = from_col[o->acct] < o->col ? from_col[o->acct] : o->col;
-		from_col[o->acct] -= t;
-		if (gs_exec(c->store, e, "UPDATE stake_locks SET state = ?, taken = ?, "
-			    "closed_seq = ? WHERE id = ?", "tiii", t > 0 ? "consumed"
-			    : "released", t, c->seq, o->col_lock))
-			return e->code;
-	}
-	return GS_OK;
-}
-
 /* Apply a computed settlement: every token and stake movement of the
  * slot, in this tx. */
 static int apply_settlement(gs_ctx *c, const struct settlement *x, gs_err *e)
 {
-	int64_t *from_col = calloc(x->na ? x->na : 1, sizeof *from_col), comp = 0;
-	int rc = GS_OK;
+	int64_t comp = 0;
 
-	if (!from_col)
-		return gs_fail(e, GS_EINTERNAL, "out of memory");
-	for (size_t i = 0; i < x->na; i++)
-		from_col[i] = x->a[i].penalty < x->a[i].collateral ? x->a[i].penalty
-			      : x->a[i].collateral;
-	if ((rc = close_locks(c, x, from_col, e)))
-		goto out;
-	for (size_t i = 0; i < x->na && !rc; i++) {
+	for (size_t i = 0; i < x->na; i++) {
 		const struct spos *a = &x->a[i];
-		int64_t taken = 0, gain = a->escrow - a->paid + a->received +
-					  a->compensation;
+		int64_t taken = 0, gain = a->received + a->compensation;
 		comp += a->compensation;
-		if ((gain || a->escrow) &&
-		    (rc = gs_token_adjust(c->store, a->name, gain, -a->escrow, e)))
-			break;
-		if ((a->collateral || a->due) &&
-		    (rc = gs_stake_take(c, a->name, a->collateral, a->due, &taken, e)))
-			break;
+		if ((a->escrow_lock && gs_token_spend_lock(c->store, c->seq,
+							   a->escrow_lock, a->paid, e)) ||
+		    (gain && gs_token_adjust(c->store, a->name, gain, 0, e)) ||
+		    ((a->col_lock || a->due) &&
+		     gs_stake_take(c, a->name, a->col_lock, a->due, &taken, e)))
+			return e->code;
 		if (taken != a->penalty)
-			rc = gs_fail(e, GS_EINTERNAL, "penalty of '%s' changed", a->name);
+			return gs_fail(e, GS_EINTERNAL, "penalty of '%s' changed", a->name);
 	}
-	if (rc == GS_OK && (x->penalties || x->dust))
-		rc = gs_token_adjust(c->store, "vault", -x->penalties, 0, e) ||
-		     gs_token_adjust(c->store, "treasury", x->dust + x->penalties - comp,
-				     0, e) ? e->code : GS_OK;
-out:
-	free(from_col);
-	return rc;
+	if ((x->penalties && gs_token_adjust(c->store, "vault", -x->penalties, 0, e)) ||
+	    (x->dust + x->penalties - comp &&
+	     gs_token_adjust(c->store, "treasury", x->dust + x->penalties - comp, 0, e)))
+		return e->code;
+	return GS_OK;
 }
 
 /* Finalize one slot; GS_EALREADY when final. */

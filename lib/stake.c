@@ -378,38 +378,32 @@ static int take_locks(gs_ctx *c, const char *account, int manual_only,
 	return GS_OK;
 }
 
-int gs_stake_penalize(gs_ctx *c, const char *account, int64_t amount,
-		      int64_t collateral, int64_t *taken, gs_err *e)
+/* Take amount from account's stake: from active stake lock `lock` (0:
+ * none; it is closed: consumed for what it gave, else released), then
+ * free stake, then unbonding stake, then (manual) its own manual stake
+ * locks; the rest becomes debt, saturating at INT64_MAX. *taken stays
+ * in the vault. */
+static int take_stake(gs_ctx *c, const char *account, int64_t lock,
+		      int64_t amount, int manual, int64_t *taken, gs_err *e)
 {
-	int64_t rest = amount, x;
+	int64_t rest = amount > 0 ? amount : 0, lamount = 0, x;
+	char owner[33];
 	gs_stake st;
+	int rc;
 
 	*taken = 0;
-	if (staker(c->store, account, e))
-		return e->code;
-	if (amount <= 0)
-		return GS_OK;
-	if (collateral > 0) {
-		char owner[33];
-		int64_t lamount = 0;
-		gs_stmt *q;
-		int rc = gs_query_row(c->store, e, &q, "SELECT account, amount FROM "
-				      "stake_locks WHERE id = ? AND state = 'active'",
-				      "i", collateral);
+	if (lock > 0) {
+		rc = gs_query_int(c->store, e, &lamount, "SELECT amount FROM "
+				  "stake_locks WHERE id = ? AND state = 'active' AND "
+				  "account = ?", "it", lock, account);
 		if (rc < 0)
 			return e->code;
-		if (rc == 1) {
-			snprintf(owner, sizeof owner, "%s", gs_col_text(q, 0));
-			lamount = gs_col_int(q, 1);
-			gs_stmt_reset(q);
-		}
-		if (rc == 1 && strcmp(owner, account) == 0) {
-			x = lamount < rest ? lamount : rest;
-			if (lock_close(c, collateral, "consumed", x, owner, &lamount, e))
-				return e->code;
-			rest -= x;
-			*taken += x;
-		}
+		x = lamount < rest ? lamount : rest;
+		if (rc == 1 && lock_close(c, lock, x > 0 ? "consumed" : "released", x,
+					  owner, &lamount, e))
+			return e->code;
+		rest -= rc == 1 ? x : 0;
+		*taken += rc == 1 ? x : 0;
 	}
 	if (gs_stake_get(c->store, account, &st, e))
 		return e->code;
@@ -419,38 +413,60 @@ int gs_stake_penalize(gs_ctx *c, const char *account, int64_t amount,
 	rest -= x;
 	*taken += x;
 	if (take_unbonding(c, account, &rest, taken, e) ||
-	    take_locks(c, account, 1, &rest, taken, e) ||
+	    (manual && take_locks(c, account, 1, &rest, taken, e)) ||
 	    gs_stake_get(c->store, account, &st, e))
 		return e->code;
 	if (rest > INT64_MAX - st.debt)
 		rest = INT64_MAX - st.debt;	/* debt saturates: never a real */
-	if ((rest > 0 && stake_change(c, account, 0, 0, 0, rest, e)) ||
+	if (rest > 0 && stake_change(c, account, 0, 0, 0, rest, e))
+		return e->code;
+	return GS_OK;
+}
+
+int gs_stake_penalize(gs_ctx *c, const char *account, int64_t amount,
+		      int64_t collateral, int64_t *taken, gs_err *e)
+{
+	*taken = 0;
+	if (staker(c->store, account, e))
+		return e->code;
+	if (amount <= 0)
+		return GS_OK;
+	if (take_stake(c, account, collateral, amount, 1, taken, e) ||
 	    gs_token_move(c->store, "vault", "treasury", *taken, e))
 		return e->code;
 	return GS_OK;
 }
 
-int gs_stake_take(gs_ctx *c, const char *account, int64_t collateral,
-		  int64_t amount, int64_t *taken, gs_err *e)
+int gs_stake_take(gs_ctx *c, const char *account, int64_t lock, int64_t amount,
+		  int64_t *taken, gs_err *e)
 {
-	int64_t rest = amount, x, y;
-	gs_stake st;
+	return take_stake(c, account, lock, amount, 0, taken, e);
+}
 
-	*taken = 0;
-	if (gs_stake_get(c->store, account, &st, e))
-		return e->code;
-	x = collateral < rest ? collateral : rest;
-	rest -= x;
-	y = free_of(&st) < rest ? free_of(&st) : rest;
-	rest -= y;
-	*taken = x + y;
-	if (stake_change(c, account, -(x + y), -collateral, 0, 0, e) ||
-	    take_unbonding(c, account, &rest, taken, e) ||
-	    gs_stake_get(c->store, account, &st, e))
-		return e->code;
-	if (rest > INT64_MAX - st.debt)
-		rest = INT64_MAX - st.debt;	/* debt saturates */
-	if (rest > 0 && stake_change(c, account, 0, 0, 0, rest, e))
+int gs_stake_lock_change(gs_ctx *c, int64_t id, int64_t delta, gs_err *e)
+{
+	char account[33];
+	int64_t amount = 0;
+	gs_stmt *q;
+	int rc = gs_query_row(c->store, e, &q, "SELECT account, amount FROM "
+			      "stake_locks WHERE id = ? AND state = 'active'", "i", id);
+
+	if (rc <= 0)
+		return rc < 0 ? e->code : gs_fail(e, GS_EREFUSED, "stake lock %lld is "
+						  "not active", (long long)id);
+	snprintf(account, sizeof account, "%s", gs_col_text(q, 0));
+	amount = gs_col_int(q, 1);
+	gs_stmt_reset(q);
+	if (delta < -amount)
+		return gs_fail(e, GS_EINTERNAL, "stake lock %lld would go negative",
+			       (long long)id);
+	if (delta == -amount)
+		return gs_stake_release(c, id, e);
+	if (delta == 0)
+		return GS_OK;
+	if (gs_stake_adjust_locked(c, account, delta, e) ||
+	    gs_exec(c->store, e, "UPDATE stake_locks SET amount = amount + ? WHERE "
+		    "id = ?", "ii", delta, id))
 		return e->code;
 	return GS_OK;
 }

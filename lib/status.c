@@ -24,7 +24,8 @@ static int facts_of(gs_store *s, int64_t slot, struct slot_facts *f, gs_err *e)
 	memset(f, 0, sizeof *f);
 	f->slot = slot;
 	if (gs_query_int(s, e, &f->open_orders, "SELECT count(*) FROM orders WHERE "
-			 "slot = ? AND state = 'open'", "i", slot) < 0)
+			 "slot = ? AND state = 'open' AND slot NOT IN (SELECT slot "
+			 "FROM clearings)", "i", slot) < 0)
 		return e->code;
 	rc = gs_query_row(s, e, &st, "SELECT price, volume_wh FROM clearings WHERE "
 			  "slot = ?", "i", slot);

@@ -268,6 +268,69 @@ int gs_token_release(gs_store *s, int64_t seq, int64_t id, gs_err *e)
 	return credit(s, account, amount, e);
 }
 
+int gs_token_available(gs_store *s, const char *account, int64_t *avail,
+			gs_err *e)
+{
+	return available_of(s, account, avail, e);
+}
+
+/* Amount of active lock id into *amount; GS_EREFUSED when closed. */
+static int active_amount(gs_store *s, int64_t id, int64_t *amount, gs_err *e)
+{
+	int rc = gs_query_int(s, e, amount, "SELECT amount FROM locks WHERE id = ? "
+			      "AND state = 'active'", "i", id);
+
+	if (rc < 0)
+		return e->code;
+	return rc ? GS_OK : gs_fail(e, GS_EREFUSED, "lock %lld is not active",
+				    (long long)id);
+}
+
+int gs_token_lock_change(gs_store *s, int64_t seq, int64_t id, int64_t delta,
+			 gs_err *e)
+{
+	char account[33];
+	int64_t amount;
+	gs_stmt *st;
+	int rc;
+
+	if (active_amount(s, id, &amount, e))
+		return e->code;
+	if (delta < -amount)
+		return gs_fail(e, GS_EINTERNAL, "lock %lld would go negative",
+			       (long long)id);
+	if (delta == -amount)
+		return gs_token_release(s, seq, id, e);
+	rc = gs_query_row(s, e, &st, "SELECT account FROM locks WHERE id = ?", "i", id);
+	if (rc <= 0)
+		return rc < 0 ? e->code : gs_fail(e, GS_EINTERNAL, "lock vanished");
+	snprintf(account, sizeof account, "%s", gs_col_text(st, 0));
+	gs_stmt_reset(st);
+	if ((delta > 0 && debit(s, account, delta, e)) ||
+	    (delta < 0 && credit(s, account, -delta, e)) ||
+	    gs_exec(s, e, "UPDATE locks SET amount = amount + ? WHERE id = ?", "ii",
+		    delta, id) ||
+	    gs_token_adjust(s, account, 0, delta, e))
+		return e->code;
+	return GS_OK;
+}
+
+int gs_token_spend_lock(gs_store *s, int64_t seq, int64_t id, int64_t spend,
+			gs_err *e)
+{
+	char account[33];
+	int64_t amount;
+
+	if (spend == 0)
+		return gs_token_release(s, seq, id, e);
+	if (lock_close(s, seq, id, "consumed", account, &amount, e))
+		return e->code;
+	if (spend < 0 || spend > amount)
+		return gs_fail(e, GS_EINTERNAL, "lock %lld cannot pay %lld",
+			       (long long)id, (long long)spend);
+	return credit(s, account, amount - spend, e);
+}
+
 int gs_token_consume(gs_store *s, int64_t seq, int64_t id, const char *to,
 		     gs_err *e)
 {

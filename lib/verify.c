@@ -156,34 +156,55 @@ static const struct invariant {
 	  "coalesce(sum(unbonding), 0) FROM stakes)" },
 	{ "auction: a slot's buy or sell fills do not add up to its volume",
 	  "SELECT count(*) FROM clearings c WHERE c.volume_wh <> (SELECT "
-	  "coalesce(sum(fill_wh), 0) FROM orders o WHERE o.slot = c.slot AND "
-	  "o.side = 'buy' AND o.state = 'cleared') OR c.volume_wh <> (SELECT "
-	  "coalesce(sum(fill_wh), 0) FROM orders o WHERE o.slot = c.slot AND "
-	  "o.side = 'sell' AND o.state = 'cleared')" },
-	{ "auction: a fill beyond its order or outside its limit",
+	  "coalesce(sum(f.qty_wh), 0) FROM orders o JOIN fills f ON f.order_id = "
+	  "o.id WHERE o.slot = c.slot AND o.side = 'buy') OR c.volume_wh <> "
+	  "(SELECT coalesce(sum(f.qty_wh), 0) FROM orders o JOIN fills f ON "
+	  "f.order_id = o.id WHERE o.slot = c.slot AND o.side = 'sell')" },
+	{ "auction: a fill beyond its order, outside its limit, or of an "
+	  "order not in a cleared book",
+	  "SELECT count(*) FROM fills f JOIN orders o ON o.id = f.order_id LEFT "
+	  "JOIN clearings c ON c.slot = o.slot WHERE c.slot IS NULL OR o.state <> "
+	  "'open' OR f.qty_wh > o.qty_wh OR (f.qty_wh > 0 AND ((o.side = 'buy' AND "
+	  "o.price < c.price) OR (o.side = 'sell' AND o.price > c.price)))" },
+	{ "auction: an open order of a cleared slot has no fill",
 	  "SELECT count(*) FROM orders o JOIN clearings c ON c.slot = o.slot "
-	  "WHERE o.state = 'cleared' AND (o.fill_wh < 0 OR o.fill_wh > o.qty_wh "
-	  "OR (o.fill_wh > 0 AND ((o.side = 'buy' AND o.price < c.price) OR "
-	  "(o.side = 'sell' AND o.price > c.price))))" },
-	{ "auction: a canceled or unfilled order still holds a lock",
-	  "SELECT count(*) FROM orders o WHERE (o.state = 'canceled' OR "
-	  "(o.state = 'cleared' AND o.fill_wh = 0)) AND (EXISTS (SELECT 1 FROM "
-	  "locks l WHERE l.id = o.escrow_lock AND l.state = 'active') OR EXISTS "
-	  "(SELECT 1 FROM stake_locks k WHERE k.id = o.collateral_lock AND "
-	  "k.state = 'active'))" },
+	  "WHERE o.state = 'open' AND NOT EXISTS (SELECT 1 FROM fills f WHERE "
+	  "f.order_id = o.id)" },
+	{ "auction: an escrow lock of an uncleared slot differs from its open "
+	  "orders' escrow",
+	  "SELECT count(*) FROM auction_locks a LEFT JOIN locks l ON l.id = "
+	  "a.escrow_lock AND l.state = 'active' WHERE a.slot NOT IN (SELECT slot "
+	  "FROM clearings) AND coalesce(l.amount, 0) <> (SELECT coalesce(sum("
+	  "escrow), 0) FROM orders o WHERE o.slot = a.slot AND o.account = "
+	  "a.account AND o.state = 'open')" },
+	{ "auction: a collateral lock of an uncleared slot differs from its "
+	  "open sells' collateral",
+	  "SELECT count(*) FROM auction_locks a LEFT JOIN stake_locks k ON k.id "
+	  "= a.collateral_lock AND k.state = 'active' WHERE a.slot NOT IN (SELECT "
+	  "slot FROM clearings) AND coalesce(k.amount, 0) <> (SELECT coalesce(sum("
+	  "collateral), 0) FROM orders o WHERE o.slot = a.slot AND o.account = "
+	  "a.account AND o.state = 'open')" },
+	{ "auction: an account with no fill in a cleared slot still holds its "
+	  "locks",
+	  "SELECT count(*) FROM auction_locks a JOIN clearings c ON c.slot = "
+	  "a.slot WHERE (EXISTS (SELECT 1 FROM locks l WHERE l.id = a.escrow_lock "
+	  "AND l.state = 'active') OR EXISTS (SELECT 1 FROM stake_locks k WHERE "
+	  "k.id = a.collateral_lock AND k.state = 'active')) AND NOT EXISTS "
+	  "(SELECT 1 FROM orders o JOIN fills f ON f.order_id = o.id WHERE o.slot "
+	  "= a.slot AND o.account = a.account AND f.qty_wh > 0)" },
 	{ "auction: a panel's offered quantity differs from its open sells",
-	  "SELECT count(*) FROM panel_offers f WHERE f.qty_wh <> (SELECT "
-	  "coalesce(sum(qty_wh), 0) FROM orders o WHERE o.slot = f.slot AND "
-	  "o.panel = f.panel AND o.account = f.account AND o.side = 'sell' AND "
-	  "o.state <> 'canceled')" },
+	  "SELECT count(*) FROM panel_offers f LEFT JOIN (SELECT slot, panel, "
+	  "account, sum(qty_wh) AS q FROM orders WHERE side = 'sell' AND state = "
+	  "'open' GROUP BY slot, panel, account) o ON o.slot = f.slot AND o.panel "
+	  "= f.panel AND o.account = f.account WHERE f.qty_wh <> coalesce(o.q, 0)" },
 	{ "settlement: a slot's nets plus its dust do not sum to zero",
 	  "SELECT count(*) FROM settlements t WHERE t.dust + (SELECT "
 	  "coalesce(sum(net), 0) FROM positions p WHERE p.slot = t.slot) <> 0" },
-	{ "settlement: an order of a settled slot still holds a lock",
-	  "SELECT count(*) FROM orders o JOIN settlements t ON t.slot = o.slot "
-	  "AND t.state = 'final' WHERE EXISTS (SELECT 1 FROM locks l WHERE "
-	  "l.id = o.escrow_lock AND l.state = 'active') OR EXISTS (SELECT 1 FROM "
-	  "stake_locks k WHERE k.id = o.collateral_lock AND k.state = 'active')" },
+	{ "settlement: an account of a settled slot still holds its locks",
+	  "SELECT count(*) FROM auction_locks a JOIN settlements t ON t.slot = "
+	  "a.slot AND t.state = 'final' WHERE EXISTS (SELECT 1 FROM locks l WHERE "
+	  "l.id = a.escrow_lock AND l.state = 'active') OR EXISTS (SELECT 1 FROM "
+	  "stake_locks k WHERE k.id = a.collateral_lock AND k.state = 'active')" },
 	{ "settlement: a dispute's bond lock is open iff the dispute is",
 	  "SELECT count(*) FROM disputes d JOIN locks l ON l.id = d.bond_lock "
 	  "WHERE (d.state = 'open') <> (l.state = 'active')" },
