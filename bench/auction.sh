@@ -444,7 +444,7 @@ for ((r = 1; r <= RUNS || r <= INGEST_RUNS; r++)); do
 			GS_PRICE=$p GS_VOLUME=$v
 			if command -v sqlite3 >/dev/null; then
 				# every order cleared; fills add up to the volume on each side
-				got=$(sqlite3 "$RUN/clear.db" "SELECT count(*), sum(CASE WHEN side = 'buy' THEN fill_wh END), sum(CASE WHEN side = 'sell' THEN fill_wh END), sum(id * fill_wh) FROM orders WHERE slot = $SLOT AND state = 'cleared'" | tr '|' ' ')
+				got=$(sqlite3 "$RUN/clear.db" "SELECT count(*), sum(CASE WHEN side = 'buy' THEN f.qty_wh END), sum(CASE WHEN side = 'sell' THEN f.qty_wh END), sum(id * f.qty_wh) FROM orders o JOIN fills f ON f.order_id = o.id WHERE slot = $SLOT" | tr '|' ' ')
 				read -r cn cb cs GS_CHECK <<<"$got"
 				((cn == N && cb == v && cs == v)) ||
 					die "gs clear: $cn cleared orders, buy fills $cb, sell fills $cs; expected $N and $v"
