@@ -79,10 +79,20 @@ static int cmd_cancel(struct gs_cli *c, int argc, char **argv)
 						       (json_int_t)id));
 }
 
-/* gs_rec_fn printing a record. */
-static void print_rec(json_t *rec, void *cli)
+/* gs_fill_fn printing a fill: NDJSON written directly (a million of them
+ * through jansson cost more than the clearing), a record for tables. */
+static void print_fill(int64_t order, int64_t qty, int has_price, int64_t price,
+		       void *cli)
 {
-	gs_cli_print(cli, rec);
+	if (gs_cli_table(cli))
+		gs_cli_print(cli, gs_fill_record(order, qty, has_price, price));
+	else if (has_price)
+		printf("{\"type\":\"fill\",\"order\":%lld,\"qty_wh\":%lld,"
+		       "\"price\":%lld}\n", (long long)order, (long long)qty,
+		       (long long)price);
+	else
+		printf("{\"type\":\"fill\",\"order\":%lld,\"qty_wh\":%lld,"
+		       "\"price\":null}\n", (long long)order, (long long)qty);
 }
 
 /* Clear, then print each cleared slot's fills from the state, one by one
@@ -100,7 +110,7 @@ static int cmd_clear(struct gs_cli *c, int argc, char **argv)
 		const char *type = json_string_value(json_object_get(r, "type"));
 		int64_t slot = json_integer_value(json_object_get(r, "slot"));
 		if (rc == GS_OK && type && strcmp(type, "clearing") == 0 &&
-		    gs_fill_each(c->store, slot, print_rec, c, &e))
+		    gs_fill_each(c->store, slot, print_fill, c, &e))
 			rc = gs_cli_error(c, &e);
 	}
 	json_decref(c->kept);

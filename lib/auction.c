@@ -800,7 +800,7 @@ int gs_clearing_record(gs_store *s, int64_t slot, json_t *out, gs_err *e)
 	return GS_OK;
 }
 
-int gs_fill_each(gs_store *s, int64_t slot, gs_rec_fn fn, void *arg, gs_err *e)
+int gs_fill_each(gs_store *s, int64_t slot, gs_fill_fn fn, void *arg, gs_err *e)
 {
 	gs_stmt *st = gs_sql(s, "SELECT o.id, f.qty_wh, c.price FROM orders o JOIN "
 			     "fills f ON f.order_id = o.id JOIN clearings c ON c.slot = "
@@ -809,26 +809,29 @@ int gs_fill_each(gs_store *s, int64_t slot, gs_rec_fn fn, void *arg, gs_err *e)
 
 	if (!st || gs_bind(st, e, "i", slot))
 		return e->code;
-	while ((rc = gs_step(st, e)) == 1) {
-		json_t *r = json_pack("{s:s,s:I,s:I}", "type", "fill", "order",
-				      (json_int_t)gs_col_int(st, 0), "qty_wh",
-				      (json_int_t)gs_col_int(st, 1));
-		json_object_set_new(r, "price", gs_col_type(st, 2) == 'i'
-				    ? json_integer(gs_col_int(st, 2)) : json_null());
-		fn(r, arg);
-	}
+	while ((rc = gs_step(st, e)) == 1)
+		fn(gs_col_int(st, 0), gs_col_int(st, 1), gs_col_type(st, 2) == 'i',
+		   gs_col_int(st, 2), arg);
 	return rc < 0 ? e->code : GS_OK;
 }
 
-/* gs_rec_fn appending to a json array. */
-static void append_rec(json_t *rec, void *arr)
+json_t *gs_fill_record(int64_t order, int64_t qty, int has_price, int64_t price)
 {
-	json_array_append_new(arr, rec);
+	return json_pack("{s:s,s:I,s:I,s:o}", "type", "fill", "order",
+			 (json_int_t)order, "qty_wh", (json_int_t)qty, "price",
+			 has_price ? json_integer(price) : json_null());
+}
+
+/* gs_fill_fn appending the record to a json array. */
+static void append_fill(int64_t order, int64_t qty, int has_price, int64_t price,
+			void *arr)
+{
+	json_array_append_new(arr, gs_fill_record(order, qty, has_price, price));
 }
 
 int gs_fill_records(gs_store *s, int64_t slot, json_t *out, gs_err *e)
 {
-	return gs_fill_each(s, slot, append_rec, out, e);
+	return gs_fill_each(s, slot, append_fill, out, e);
 }
 
 /* Append one side's step curve of slot (cumulative Wh by price level). */

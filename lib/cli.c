@@ -311,10 +311,14 @@ int gs_cli_signer(struct gs_cli *c, gs_key *k, gs_err *e)
 static gs_out *out_of(struct gs_cli *c)
 {
 	if (!c->out) {
-		int table = c->format ? c->format == 't' : isatty(STDOUT_FILENO);
-		c->out = gs_out_new(stdout, table, c->cfg.decimals);
+		c->out = gs_out_new(stdout, gs_cli_table(c), c->cfg.decimals);
 	}
 	return c->out;
+}
+
+int gs_cli_table(struct gs_cli *c)
+{
+	return c->format ? c->format == 't' : isatty(STDOUT_FILENO);
 }
 
 void gs_cli_print(struct gs_cli *c, json_t *rec)

@@ -111,6 +111,8 @@ int gs_cli_slot(struct gs_cli *c, const char *s, int64_t *slot);
 int gs_cli_slot_tx(struct gs_cli *c, const char *cmd, int argc, char **argv);
 /* Batch item converter: a "slot" given as text becomes its number. */
 json_t *gs_cli_slot_item(struct gs_cli *c, json_t *in, gs_err *e);
+/* Is output an aligned table (a terminal, or --table)? */
+int gs_cli_table(struct gs_cli *c);
 /* Output one record (steals rec). */
 void gs_cli_print(struct gs_cli *c, json_t *rec);
 /* Print every record of array recs (steals recs). */

@@ -547,11 +547,14 @@ int gs_order_records(gs_store *s, int64_t slot, int64_t id, const char *account,
 /* The clearing record of a slot; GS_EREFUSED if it is not cleared. */
 int gs_clearing_record(gs_store *s, int64_t slot, json_t *out, gs_err *e);
 /* One fill record per cleared order of slot, in entry order: appended
- * to out, or handed one by one to fn (which owns it), for books too big
- * to hold. */
-typedef void (*gs_rec_fn)(json_t *rec, void *arg);
+ * to out, or handed one by one to fn as values (for books too big to
+ * hold as records); gs_fill_record makes the record of such values. */
+typedef void (*gs_fill_fn)(int64_t order, int64_t qty_wh, int has_price,
+			   int64_t price, void *arg);
 int gs_fill_records(gs_store *s, int64_t slot, json_t *out, gs_err *e);
-int gs_fill_each(gs_store *s, int64_t slot, gs_rec_fn fn, void *arg, gs_err *e);
+int gs_fill_each(gs_store *s, int64_t slot, gs_fill_fn fn, void *arg, gs_err *e);
+json_t *gs_fill_record(int64_t order, int64_t qty_wh, int has_price,
+		       int64_t price);
 
 /* Supply and demand step curves of a slot ({"type":"curve","side":
  * "demand"|"supply","price","cum_wh"}), then its clearing record (or a

@@ -339,7 +339,15 @@ int gs_json_no_reals(json_t *v, gs_err *e)
 /* Print v compactly in insertion order followed by "\n" to f; 0 or -1. */
 int gs_json_print(FILE *f, json_t *v)
 {
-	if (json_dumpf(v, f, JSON_COMPACT | JSON_ENCODE_ANY) != 0)
+	const size_t flags = JSON_COMPACT | JSON_ENCODE_ANY;
+	char buf[1024];
+	size_t n = json_dumpb(v, buf, sizeof buf - 1, flags);
+
+	if (n > 0 && n < sizeof buf) {	/* the common short record: one write */
+		buf[n] = '\n';
+		return fwrite(buf, 1, n + 1, f) == n + 1 ? 0 : -1;
+	}
+	if (json_dumpf(v, f, flags) != 0)
 		return -1;
 	if (fputc('\n', f) == EOF)
 		return -1;

@@ -789,8 +789,9 @@ static int apply_resolve(gs_ctx *c, json_t *args, gs_err *e)
 		return e->code;
 	if (json_is_true(up)
 	    ? gs_exec(c->store, e, "DELETE FROM positions WHERE slot = ?", "i", slot) ||
-	      gs_exec(c->store, e, "UPDATE settlements SET state = 'reopened' WHERE "
-		      "slot = ?", "i", slot)
+	      gs_exec(c->store, e, "UPDATE settlements SET state = 'reopened', "
+		      "delivered_wh = 0, shortfall_wh = 0, void_wh = 0, penalties = 0, "
+		      "dust = 0, participants = 0 WHERE slot = ?", "i", slot)
 	    : !others && gs_exec(c->store, e, "UPDATE settlements SET state = "
 				 "'computed' WHERE slot = ?", "i", slot))
 		return e->code;
