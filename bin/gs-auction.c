@@ -157,9 +157,12 @@ static int cmd_result(struct gs_cli *c, int argc, char **argv)
 		return rc;
 	recs = json_array();
 	rc = gs_clearing_record(c->store, slot, recs, &e);
-	if (rc == GS_OK)
-		rc = gs_fill_records(c->store, slot, recs, &e);
-	return gs_cli_query(c, rc, recs, &e);
+	if (rc)
+		return gs_cli_query(c, rc, recs, &e);
+	gs_cli_print_all(c, recs);
+	if (gs_fill_each(c->store, slot, print_fill, c, &e))
+		return gs_cli_error(c, &e);
+	return GS_OK;
 }
 
 static int cmd_curve(struct gs_cli *c, int argc, char **argv)
