@@ -585,7 +585,8 @@ int gs_dispute_records(gs_store *s, int64_t id, int64_t slot, json_t *out,
 
 /* One {"type":"slot"} record for each of the limit most recent slots with
  * orders, oracle data or a clearing, oldest first: its state (open, gate
- * closed, cleared, data final, computed, disputed, reopened, settled),
+ * closed, no orders, cleared, data final, computed, disputed, reopened,
+ * settled),
  * and what comes next ("next") and when ("next_at", never before now). */
 int gs_slot_status_records(gs_store *s, int64_t now, int limit, json_t *out,
 			   gs_err *e);

@@ -138,6 +138,25 @@ static int one_transfer(gs_ctx *c, json_t *item, gs_err *e)
 	return gs_panel_records(c->store, id, NULL, c->out, e);
 }
 
+/* Refuse to retire a panel with energy offered or sold in a slot that has
+ * not ended: its production must still be reported, or a seller could
+ * void a sale it cannot deliver by retiring the panel. */
+static int busy_until(gs_ctx *c, int64_t id, gs_err *e)
+{
+	int64_t slot = -1, len, end;
+	char when[32];
+
+	if (gs_param_get(c->store, "slot_seconds", &len, e) ||
+	    gs_query_int(c->store, e, &slot, "SELECT coalesce(max(slot), -1) FROM "
+			 "panel_offers WHERE panel = ? AND qty_wh > 0", "i", id) < 0)
+		return e->code;
+	if (slot < 0 || __builtin_mul_overflow(slot + 1, len, &end) || end <= c->time)
+		return GS_OK;
+	return gs_fail(e, GS_EREFUSED, "panel %lld has energy offered in slot %lld, "
+		       "which ends at %s: retire it after that", (long long)id,
+		       (long long)slot, gs_time_format(end, when, sizeof when));
+}
+
 /* panel.retire {panel}: the owner or a registrar retires it for good. */
 static int one_retire(gs_ctx *c, json_t *item, gs_err *e)
 {
@@ -158,6 +177,8 @@ static int one_retire(gs_ctx *c, json_t *item, gs_err *e)
 	if (!active)
 		return gs_fail(e, GS_EALREADY, "panel %lld is already retired",
 			       (long long)id);
+	if (busy_until(c, id, e))
+		return e->code;
 	if (gs_exec(c->store, e, "UPDATE panels SET status = 'retired', "
 		    "retired_at = ? WHERE id = ?", "ii", c->time, id))
 		return e->code;

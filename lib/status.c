@@ -12,7 +12,7 @@ struct timing {
 /* What is known of one slot. */
 struct slot_facts {
 	int64_t slot, open_orders, price, volume, computed_at;
-	int cleared, has_price, data_final;
+	int cleared, has_price, data_final, has_data;
 	char settlement[16];
 };
 
@@ -42,6 +42,7 @@ static int facts_of(gs_store *s, int64_t slot, struct slot_facts *f, gs_err *e)
 			  "WHERE slot = ?", "i", slot);
 	if (rc < 0)
 		return e->code;
+	f->has_data = rc == 1;
 	f->data_final = rc == 1 && f->computed_at == 1;
 	f->computed_at = 0;
 	rc = gs_query_row(s, e, &st, "SELECT state, computed_at FROM settlements "
@@ -90,9 +91,21 @@ static const char *state_of(const struct slot_facts *f, const struct timing *t,
 		*next_at = end + t->verification;
 		return "cleared";
 	}
-	*next = "auction clear";
-	*next_at = start - t->gate;
-	return now >= start - t->gate ? "gate closed" : "open";
+	if (now < start - t->gate) {
+		*next = f->open_orders ? "auction clear" : "gate closes";
+		*next_at = start - t->gate;
+		return "open";
+	}
+	if (f->open_orders) {
+		*next = "auction clear";
+		*next_at = now;
+		return "gate closed";
+	}
+	/* nothing to clear: only oracle data, or every order canceled */
+	*next = f->has_data && !f->data_final ? "oracle finalize" : NULL;
+	if (*next)
+		*next_at = end + t->verification;
+	return "no orders";
 }
 
 int gs_slot_status_records(gs_store *s, int64_t now, int limit, json_t *out,
