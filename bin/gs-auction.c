@@ -95,8 +95,9 @@ static void print_fill(int64_t order, int64_t qty, int has_price, int64_t price,
 		       "\"price\":null}\n", (long long)order, (long long)qty);
 }
 
-/* Clear, then print each cleared slot's fills from the state, one by one
- * (a book of a million orders is not held in memory twice). */
+/* Clear, then print each clearing record followed by its slot's fills,
+ * read from the state one by one (a book of a million orders is not held
+ * in memory as records). */
 static int cmd_clear(struct gs_cli *c, int argc, char **argv)
 {
 	json_t *r;
@@ -106,9 +107,10 @@ static int cmd_clear(struct gs_cli *c, int argc, char **argv)
 
 	c->keep = 1;
 	rc = gs_cli_slot_tx(c, "auction.clear", argc, argv);
-	json_array_foreach(c->kept, i, r) {
+	json_array_foreach(c->kept, i, r) {	/* each clearing, then its fills */
 		const char *type = json_string_value(json_object_get(r, "type"));
 		int64_t slot = json_integer_value(json_object_get(r, "slot"));
+		gs_cli_print(c, json_incref(r));
 		if (rc == GS_OK && type && strcmp(type, "clearing") == 0 &&
 		    gs_fill_each(c->store, slot, print_fill, c, &e))
 			rc = gs_cli_error(c, &e);

@@ -392,8 +392,8 @@ int gs_cli_tx(struct gs_cli *c, const char *cmd, json_t *args)
 		gs_cli_notice(c, "%s: nothing to do", e.msg);
 	gs_cli_print(c, gs_receipt(json_object_get(tx, "id"), status, seq, &e));
 	if (recs && c->keep)
-		c->kept = json_incref(recs);
-	if (recs)
+		c->kept = recs;		/* the caller prints them */
+	else if (recs)
 		gs_cli_print_all(c, recs);
 	json_decref(tx);
 	return GS_OK;

@@ -26,7 +26,8 @@ struct gs_cli {
 	int sign_only;
 	int quiet_noop;			/* print nothing for a no-op tx */
 	int last_status;		/* status of the last tx applied */
-	json_t *kept;			/* with keep set: the last tx's records */
+	json_t *kept;			/* with keep set: the last tx's records,
+					 * not printed, for the caller */
 	int keep;
 	int format;			/* 0 auto, 'j' NDJSON, 't' table */
 	int64_t now;

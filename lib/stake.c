@@ -581,8 +581,10 @@ static int apply_slash(gs_ctx *c, json_t *args, gs_err *e)
 		return e->code;
 	rest -= x;
 	taken += x;
+	/* auction collateral is not slashable: it backs open sells and the
+	 * penalties of unsettled slots (settlement takes it) */
 	if (take_unbonding(c, account, &rest, &taken, e) ||
-	    take_locks(c, account, 0, &rest, &taken, e))
+	    take_locks(c, account, 1, &rest, &taken, e))
 		return e->code;
 	if (taken == 0)
 		return gs_fail(e, GS_EREFUSED, "'%s' has no stake to slash", account);

@@ -5,6 +5,13 @@
 # escrow and collateral at entry and at clearing, gate closure, refusals,
 # gs tick (DESIGN sections 7, 8 "Auction", 9, 10, 11, 14).
 #
+# Locks: each account has at most one escrow (token) lock and one
+# collateral (stake) lock per slot, reference "slot:N"; before clearing
+# each holds the sum of what the account's open orders of the slot lock
+# (each order's own ceiling), after clearing the sum of what each of its
+# fills owes at the clearing price. The tests read them per account and
+# slot with `gs-token locks ACCOUNT` and `gs-stake locks ACCOUNT`.
+#
 # Own set-up (no `load helper`; shared assertions in assert.bash): every test gets a fresh state with keys
 # and accounts admin (all roles), alice (seller: 100 credits minted, 10
 # staked = seller_min_stake, owns panel 1 of 10 kW, registered by admin:
@@ -95,18 +102,24 @@ slocked() {
 	gs-stake show "$1" | jf locked
 }
 
-# lock_amount REF: amount of the active token lock with ref REF ("none").
-lock_amount() {
-	local l
-	l=$(gs-token locks | grep "\"ref\":\"$1\"") || { echo none; return 0; }
-	eq "$(wc -l <<<"$l")" 1 "active token locks with ref $1" || return 1
+# escrow_lock ACCOUNT [SLOT]: amount of ACCOUNT's active escrow lock of slot
+# number SLOT (default S0), the token lock with ref "slot:SLOT" ("none" if
+# there is none); fails unless there is at most one such lock and it is an
+# active escrow lock of ACCOUNT.
+escrow_lock() {
+	local l slot=${2:-$S0}
+	l=$(gs-token locks "$1" | grep "\"ref\":\"slot:$slot\"") || { echo none; return 0; }
+	eq "$(wc -l <<<"$l")" 1 "active token locks of $1 with ref slot:$slot" || return 1
+	rec "$l" type=lock account="$1" purpose=escrow state=active || return 1
 	jf amount "$l"
 }
-# stake_lock_amount REF: amount of the active stake lock with ref REF ("none").
-stake_lock_amount() {
-	local l
-	l=$(gs-stake locks | grep "\"ref\":\"$1\"") || { echo none; return 0; }
-	eq "$(wc -l <<<"$l")" 1 "active stake locks with ref $1" || return 1
+# collateral_lock ACCOUNT [SLOT]: the same for ACCOUNT's collateral lock of the
+# slot, the stake lock with ref "slot:SLOT" and purpose collateral.
+collateral_lock() {
+	local l slot=${2:-$S0}
+	l=$(gs-stake locks "$1" | grep "\"ref\":\"slot:$slot\"") || { echo none; return 0; }
+	eq "$(wc -l <<<"$l")" 1 "active stake locks of $1 with ref slot:$slot" || return 1
+	rec "$l" type=stake_lock account="$1" purpose=collateral state=active || return 1
 	jf amount "$l"
 }
 
@@ -116,9 +129,11 @@ owe() {
 }
 
 # books: `gs verify --replay` passes, supply = sum of all balances, the vault
-# holds exactly the stake (DESIGN 11).
+# holds exactly the stake (DESIGN 11); every active lock is an auction lock
+# (escrow / collateral, ref "slot:N"), at most one of each per account and
+# slot.
 books() {
-	local out sup list vault
+	local out sup list vault tl sl
 	out=$(gs verify --replay 2>&1) || {
 		printf 'gs verify --replay failed:\n%s\n' "$out" >&2
 		return 1
@@ -129,7 +144,16 @@ books() {
 		"$(jf supply "$sup")" "sum of all balances vs supply" || return 1
 	vault=$(grep '"account":"vault"' <<<"$list") || return 1
 	eq "$(($(jf available "$vault") + $(jf locked "$vault")))" \
-		"$(gs-stake list | sum_of staked)" "vault balance vs sum of staked"
+		"$(gs-stake list | sum_of staked)" "vault balance vs sum of staked" || return 1
+	tl=$(gs-token locks) && sl=$(gs-stake locks) || return 1
+	eq "$(grep -v '"purpose":"escrow","ref":"slot:[0-9]*","state":"active"' <<<"$tl" | grep -c .)" 0 \
+		"active token locks that are not slot escrow locks" || return 1
+	eq "$(grep -v '"purpose":"collateral","ref":"slot:[0-9]*","state":"active"' <<<"$sl" | grep -c .)" 0 \
+		"active stake locks that are not slot collateral locks" || return 1
+	eq "$(sed -n 's/.*"account":"\([^"]*\)".*"ref":"\([^"]*\)".*/\1 \2/p' <<<"$tl" | sort | uniq -d)" "" \
+		"accounts with two active escrow locks of one slot" || return 1
+	eq "$(sed -n 's/.*"account":"\([^"]*\)".*"ref":"\([^"]*\)".*/\1 \2/p' <<<"$sl" | sort | uniq -d)" "" \
+		"accounts with two active collateral locks of one slot"
 }
 
 # fill_sums SLOT: with `gs-auction result SLOT` and `book SLOT`, the buy fills
@@ -326,7 +350,7 @@ EOF
 
 # ---- escrow and collateral ----------------------------------------------------------
 
-@test "escrow: at entry buys lock ceil(q x limit / 1000), sells lock collateral; after clearing each buyer has locked exactly ceil(fill x P / 1000), unfilled orders hold no locks" {
+@test "escrow: at entry each account locks the sum of its orders' ceil(q x limit / 1000) and collateral; after clearing each buyer has locked exactly the sum over its orders of ceil(fill x P / 1000), unfilled orders' parts are released" {
 	local sup0
 	sup0=$(gs-token supply | jf supply)
 	xrun 0 gs-auction order --slot "$S" --sell 2kWh --price 0.050001 --panel 1 --as alice
@@ -334,7 +358,11 @@ EOF
 	xrun 0 gs-auction order --slot "$S" --buy 1501Wh --price 0.12 --as bob
 	xrun 0 gs-auction order --slot "$S" --buy 1kWh --price 0.090001 --as dave
 	xrun 0 gs-auction order --slot "$S" --buy 1kWh --price 0.01 --as dave
-	xrun 0 gs-auction order --slot "#$S0" --sell 0.4kWh --price 0.2 --panel 1 --as alice
+	# 0.3 kWh (it was 0.4): with one collateral lock per account, 0.4 kWh
+	# would make alice's entry sum 150003 + 120000 = 270003, the very amount
+	# her lock holds at P, and the release of the unfilled sell's part
+	# would go unseen
+	xrun 0 gs-auction order --slot "#$S0" --sell 0.3kWh --price 0.2 --panel 1 --as alice
 
 	xrun 0 gs-auction book "$S"
 	eq "${#lines[@]}" 5 "orders in the book"
@@ -342,18 +370,19 @@ EOF
 	rec "${lines[1]}" type=order id=2 account=bob side=buy price=120000 qty_wh=1501 panel=null state=open
 	rec "${lines[2]}" type=order id=3 account=dave side=buy price=90001 qty_wh=1000
 	rec "${lines[3]}" type=order id=4 account=dave side=buy price=10000 qty_wh=1000
-	rec "${lines[4]}" type=order id=5 account=alice side=sell price=200000 qty_wh=400
+	rec "${lines[4]}" type=order id=5 account=alice side=sell price=200000 qty_wh=300
 
-	# at entry: escrow at the limit, collateral ceil(q x limit x 15000 / 10^7)
-	eq "$(lock_amount order:2)" 180120 "bob's escrow, ceil(1501 x 120000 / 1000)"
-	eq "$(lock_amount order:3)" 90001 "dave's escrow of order 3"
-	eq "$(lock_amount order:4)" 10000 "dave's escrow of order 4"
-	eq "$(lock_amount order:1)" none "a sell at a positive limit locks no tokens"
-	eq "$(stake_lock_amount order:1)" 150003 "collateral of order 1, ceil(2000 x 50001 x 1.5 / 1000)"
-	eq "$(stake_lock_amount order:5)" 120000 "collateral of order 5"
+	# at entry: escrow at the limit, collateral ceil(q x limit x 15000 / 10^7),
+	# one lock per account and slot holding the sum over its orders
+	eq "$(escrow_lock bob)" 180120 "bob's escrow, ceil(1501 x 120000 / 1000)"
+	eq "$(escrow_lock dave)" $((90001 + 10000)) "dave's escrow of orders 3 and 4"
+	eq "$(escrow_lock alice)" none "sells at a positive limit lock no tokens"
+	eq "$(collateral_lock alice)" $((150003 + 90000)) "alice's collateral of orders 1 and 5, ceil(2000 x 50001 x 1.5 / 1000) + 300 x 200000 x 1.5 / 1000"
+	eq "$(collateral_lock bob)" none "buys lock no stake"
 	eq "$(locked bob)" 180120 "bob locked"
 	eq "$(locked dave)" 100001 "dave locked"
-	eq "$(slocked alice)" 270003 "alice's locked stake"
+	eq "$(slocked alice)" 240003 "alice's locked stake"
+	eq "$(gs-token locks dave | grep -c .)" 1 "dave's token locks"
 
 	# the open book would clear at 90001 (the partly filled buy sets it)
 	xrun 0 gs-auction curve "$S"
@@ -361,8 +390,11 @@ EOF
 
 	export GS_NOW=$GATE
 	xrun 0 gs-auction clear "$S" --as admin
+	eq "${#lines[@]}" 7 "receipt, clearing and five fills"
 	rec "${lines[0]}" type=receipt status=applied
-	rec "$(line_with '"type":"clearing"')" slot=$S0 price=90001 volume_wh=2000 lo=90001 hi=90001 orders=5 time=$((T0 - 300))
+	rec "${lines[1]}" type=clearing slot=$S0 price=90001 volume_wh=2000 lo=90001 hi=90001 orders=5 time=$((T0 - 300))
+	rec "${lines[2]}" type=fill order=1 qty_wh=2000 price=90001
+	rec "${lines[6]}" type=fill order=5 qty_wh=0 price=90001
 
 	xrun 0 gs-auction result "$S"
 	eq "${#lines[@]}" 6 "clearing and five fills"
@@ -377,32 +409,76 @@ EOF
 	# after clearing, before settlement: exactly what each owes at P
 	eq "$(owe 1501 90001)" 135092 "ceil(1501 x 90001 / 1000)"
 	eq "$(owe 499 90001)" 44911 "ceil(499 x 90001 / 1000)"
-	eq "$(lock_amount order:2)" 135092 "bob's escrow at P"
-	eq "$(lock_amount order:3)" 44911 "dave's escrow at P"
-	eq "$(lock_amount order:4)" none "the unfilled buy's escrow"
+	eq "$(escrow_lock bob)" 135092 "bob's escrow at P"
+	eq "$(escrow_lock dave)" 44911 "dave's escrow at P: order 3's fill, nothing for the unfilled order 4"
 	eq "$(locked bob)" 135092 "bob's locked balance"
 	eq "$(locked dave)" 44911 "dave's locked balance"
 	eq "$(avail bob)" $((1000 * C - 135092)) "bob's available balance"
 	eq "$(avail dave)" $((1000 * C - 44911)) "dave's available balance"
-	# the filled sell's collateral follows P, the unfilled one's is released
-	eq "$(stake_lock_amount order:1)" 270003 "collateral at P, ceil(2000 x 90001 x 1.5 / 1000)"
-	eq "$(stake_lock_amount order:5)" none "the unfilled sell's collateral"
+	# the filled sell's collateral follows P, the unfilled one's part is released
+	eq "$(collateral_lock alice)" 270003 "collateral at P, ceil(2000 x 90001 x 1.5 / 1000) + 0"
 	eq "$(slocked alice)" 270003 "alice's locked stake"
 	eq "$(staked alice)" $((10 * C)) "alice's stake"
 
 	xrun 0 gs-auction book "$S"
 	rec "${lines[0]}" id=1 state=cleared fill_wh=2000
+	rec "${lines[2]}" id=3 state=cleared fill_wh=499
 	rec "${lines[3]}" id=4 state=cleared fill_wh=0
 	eq "$(gs-token supply | jf supply)" "$sup0" "supply"
 	books
+}
+
+@test "after clearing an account whose orders got no fill holds no locks of the slot, its other slots' locks stay; a seller's escrow and collateral follow its fills" {
+	gs-auction order --slot "$S" --buy 1kWh --price 0.05 --as bob >/dev/null
+	gs-auction order --slot "$S" --buy 2kWh --price 0.04 --as bob >/dev/null
+	gs-auction order --slot "#$((S0 + 1))" --buy 1kWh --price 0.05 --as bob >/dev/null
+	gs-auction order --slot "$S" --sell 1kWh --price -0.01 --panel 1 --as alice >/dev/null
+	gs-auction order --slot "$S" --sell 1kWh --price 0.1 --panel 1 --as alice >/dev/null
+	gs-auction order --slot "$S" --buy 1kWh --price 0.06 --as dave >/dev/null
+	eq "$(escrow_lock bob)" $((50000 + 80000)) "bob's escrow of S0, two orders"
+	eq "$(escrow_lock bob $((S0 + 1)))" 50000 "bob's escrow of S0+1"
+	eq "$(locked bob)" 180000 "bob's locked balance"
+	eq "$(escrow_lock alice)" 10000 "alice's escrow of her sell below 0"
+	eq "$(collateral_lock alice)" 150000 "alice's collateral of her sell at 0.1"
+	eq "$(escrow_lock dave)" 60000 "dave's escrow"
+	export GS_NOW=$GATE
+	xrun 0 gs-auction clear "$S" --as admin
+	# dave's buy takes the -0.01 sell; bob's 0.05 buy is left unfilled:
+	# [50000, 60000] -> P 55000
+	rec "${lines[1]}" type=clearing price=55000 volume_wh=1000 lo=50000 hi=60000 orders=5
+	eq "$(count_with '"type":"fill"')" 5 "fill records"
+	rec "$(line_with '"order":6,')" type=fill qty_wh=1000 price=55000
+	rec "$(line_with '"order":4,')" type=fill qty_wh=1000 price=55000
+	eq "$(count_with '"qty_wh":0,')" 3 "unfilled orders"
+	books
+	# bob: no fill in S0, nothing locked there; S0+1 untouched
+	eq "$(escrow_lock bob)" none "bob's escrow of S0"
+	eq "$(escrow_lock bob $((S0 + 1)))" 50000 "bob's escrow of S0+1"
+	eq "$(locked bob)" 50000 "bob's locked balance"
+	eq "$(avail bob)" $((1000 * C - 50000)) "bob's available balance"
+	eq "$(escrow_lock dave)" "$(owe 1000 55000)" "dave's escrow at P"
+	# alice sold at P > 0: no escrow; collateral of her filled sell at P,
+	# ceil(1000 x 55000 x 1.5 / 1000), nothing for the unfilled one
+	eq "$(escrow_lock alice)" none "alice's escrow"
+	eq "$(locked alice)" 0 "alice's locked balance"
+	eq "$(collateral_lock alice)" 82500 "alice's collateral at P"
+	eq "$(slocked alice)" 82500 "alice's locked stake"
 }
 
 @test "escrow at negative prices: a sell below 0 locks ceil(q x |limit| / 1000), buys below 0 lock nothing; at P < 0 the seller keeps locked what it owes" {
 	gs-auction order --slot "$S" --sell 2kWh --price -0.2 --panel 1 --as alice >/dev/null
 	gs-auction order --slot "$S" --buy 1kWh --price -0.1 --as bob >/dev/null
 	gs-auction order --slot "$S" --buy 1kWh --price -0.15 --as dave >/dev/null
-	eq "$(lock_amount order:1)" 400000 "alice's escrow, ceil(2000 x 200000 / 1000)"
-	eq "$(stake_lock_amount order:1)" none "no collateral below 0"
+	# two 1 Wh sells at -0.000001 (1 base unit per kWh): too high to trade
+	gs-auction order --slot "$S" --sell 1Wh --price -0.000001 --panel 1 --as alice >/dev/null
+	gs-auction order --slot "$S" --sell 1Wh --price -0.000001 --panel 1 --as alice >/dev/null
+	# alice's lock is the sum of her orders' ceilings (recomputed by hand
+	# for the one lock per account): 400000 + ceil(0.001) + ceil(0.001) =
+	# 400002, not ceil((2000 x 200000 + 2 x 1) / 1000) = 400001
+	eq "$(escrow_lock alice)" 400002 "alice's escrow, ceil(2000 x 200000 / 1000) + 2 x ceil(1 x 1 / 1000)"
+	eq "$(collateral_lock alice)" none "no collateral below 0"
+	eq "$(escrow_lock bob)" none "bob's escrow"
+	eq "$(escrow_lock dave)" none "dave's escrow"
 	eq "$(locked bob)" 0 "bob"
 	eq "$(locked dave)" 0 "dave"
 	export GS_NOW=$GATE
@@ -412,9 +488,14 @@ EOF
 	rec "${lines[1]}" order=1 qty_wh=2000 price=-175000
 	rec "${lines[2]}" order=2 qty_wh=1000
 	rec "${lines[3]}" order=3 qty_wh=1000
-	eq "$(lock_amount order:1)" 350000 "alice owes ceil(2000 x 175000 / 1000)"
+	rec "${lines[4]}" order=4 qty_wh=0
+	rec "${lines[5]}" order=5 qty_wh=0
+	eq "$(escrow_lock alice)" 350000 "alice owes ceil(2000 x 175000 / 1000), nothing for the unfilled sells"
 	eq "$(locked alice)" 350000 "alice's locked balance"
+	eq "$(escrow_lock bob)" none "bob receives, owes nothing"
 	eq "$(locked bob)" 0 "bob"
+	eq "$(locked dave)" 0 "dave"
+	eq "$(collateral_lock alice)" none "no collateral at P < 0"
 	eq "$(slocked alice)" 0 "alice's locked stake"
 	fill_sums "$S"
 	books
@@ -424,14 +505,16 @@ EOF
 	# 2500 Wh at 2 credits: 7.5 credits of collateral of alice's 10
 	xrun 0 gs-auction order --slot "$S" --sell 2.5kWh --price 2 --panel 1 --as alice
 	eq "$(slocked alice)" $((7500000)) "collateral at entry"
+	eq "$(collateral_lock alice)" 7500000 "alice's collateral lock"
 	xrun 0 gs-auction order --slot "$S" --buy 2.5kWh --price market --as bob
-	eq "$(lock_amount order:2)" $((10 * C)) "a market buy locks at price_max (4 credits)"
+	eq "$(escrow_lock bob)" $((10 * C)) "a market buy locks at price_max (4 credits)"
 	export GS_NOW=$GATE
 	xrun 0 gs-auction clear "#$S0" --as admin
 	# P = 2 + (4 - 2) / 2 = 3 credits: 11.25 credits wanted, 10 staked
 	rec "$(line_with '"type":"clearing"')" price=3000000 volume_wh=2500
-	eq "$(stake_lock_amount order:1)" $((10 * C)) "collateral capped at all of alice's stake"
-	eq "$(lock_amount order:2)" $((7500000)) "bob's escrow at P"
+	eq "$(collateral_lock alice)" $((10 * C)) "collateral capped at all of alice's stake"
+	eq "$(gs-stake show alice | jf free)" 0 "alice's free stake"
+	eq "$(escrow_lock bob)" $((7500000)) "bob's escrow at P"
 	books
 }
 
@@ -479,8 +562,11 @@ EOF
 	xrun 0 gs-auction book "$S"
 	rec "${lines[2]}" id=3 account=dave side=buy price=$C market=true
 	rec "${lines[3]}" id=4 account=alice side=sell price=-250000 market=true
-	eq "$(lock_amount order:3)" $C "market buy escrow at price_max"
-	eq "$(lock_amount order:4)" 250000 "market sell escrow at price_min"
+	eq "$(escrow_lock dave)" $C "market buy escrow at price_max"
+	# alice's escrow lock: her sell at -0.5 (500000) and her market sell
+	# at price_min -0.25 (250000); bob's: his buy at 4
+	eq "$(escrow_lock alice)" $((500000 + 250000)) "alice's escrow, sell at -0.5 + market sell at price_min"
+	eq "$(escrow_lock bob)" $((4 * C)) "bob's escrow"
 
 	refused 65 gs-auction order --slot "$S" --buy 1kWh --price 0.0000001 --as bob
 	refused 65 gs-auction order --slot "$S" --buy 1kWh --price abc --as bob
@@ -552,13 +638,17 @@ EOF
 
 # ---- cancel -------------------------------------------------------------------------
 
-@test "cancel before the gate releases escrow and collateral; by another account exits 77; twice exits 0 with a notice; unknown orders 65" {
+@test "cancel before the gate shrinks the account's escrow and collateral locks by the order's part, releasing them at 0; by another account exits 77; twice exits 0 with a notice; unknown orders 65" {
 	gs-auction order --slot "$S" --buy 1kWh --price 0.2 --as bob >/dev/null
-	gs-auction order --slot "$S" --sell 2kWh --price 0.1 --panel 1 --as alice >/dev/null
+	gs-auction order --slot "$S" --sell 1.8kWh --price 0.1 --panel 1 --as alice >/dev/null
 	gs-auction order --slot "$S" --sell 0.5kWh --price -0.1 --panel 1 --as alice >/dev/null
+	gs-auction order --slot "$S" --sell 0.2kWh --price 0.1 --panel 1 --as alice >/dev/null
 	eq "$(locked bob)" 200000 "bob's escrow"
+	eq "$(escrow_lock bob)" 200000 "bob's escrow lock"
 	eq "$(slocked alice)" 300000 "alice's collateral"
+	eq "$(collateral_lock alice)" $((270000 + 30000)) "alice's collateral lock, orders 2 and 4"
 	eq "$(locked alice)" 50000 "alice's escrow (negative limit)"
+	eq "$(escrow_lock alice)" 50000 "alice's escrow lock"
 
 	refused 77 gs-auction cancel 1 --as dave
 	has "$stderr" "order 1" "bob"
@@ -571,22 +661,32 @@ EOF
 	rec "${lines[0]}" type=receipt status=applied
 	eq "$(locked bob)" 0 "bob's locked balance after cancel"
 	eq "$(avail bob)" $((1000 * C)) "bob's available balance after cancel"
-	eq "$(lock_amount order:1)" none "bob's escrow lock"
+	eq "$(escrow_lock bob)" none "bob's escrow lock"
 	noop gs-auction cancel 1 --as bob
 	has "$stderr" "order 1 is already canceled"
 	has "${lines[0]}" '"notice":"order 1 is already canceled"'
 
-	# many at once from stdin: one tx
-	local seq0
+	# many at once from stdin: one tx; alice's collateral lock shrinks by
+	# order 2's part and keeps order 4's, her escrow lock is released
+	local seq0 id
+	id=$(gs-stake locks alice | jf id)
 	seq0=$(gs verify | jf seq)
 	xrun 0 gs-auction cancel --as alice <<<$'{"order":2}\n{"order":3}'
 	rec "${lines[0]}" status=applied seq=$((seq0 + 1))
-	eq "$(slocked alice)" 0 "alice's collateral after cancel"
+	eq "$(collateral_lock alice)" 30000 "alice's collateral lock after cancel"
+	eq "$(gs-stake locks alice | jf id)" "$id" "the same collateral lock, shrunk"
+	eq "$(slocked alice)" 30000 "alice's collateral after cancel"
+	eq "$(escrow_lock alice)" none "alice's escrow lock after cancel"
 	eq "$(locked alice)" 0 "alice's escrow after cancel"
+	books
+	xrun 0 gs-auction cancel 4 --as alice
+	eq "$(collateral_lock alice)" none "alice's collateral lock after the last cancel"
+	eq "$(slocked alice)" 0 "alice's locked stake"
 	xrun 0 gs-auction book "$S"
-	eq "$(count_with '"state":"canceled"')" 3 "canceled orders"
+	eq "$(count_with '"state":"canceled"')" 4 "canceled orders"
 	# canceled orders do not trade: the slot clears with no orders
 	xrun 0 gs-auction clear "$S" --as admin --now "$GATE"
+	eq "${#lines[@]}" 2 "receipt and clearing, no fills"
 	rec "$(line_with '"type":"clearing"')" price=null volume_wh=0 orders=0
 	books
 }
@@ -608,7 +708,16 @@ EOF
 	eq "$(count_with '"type":"clearing"')" 2 "clearing records"
 	rec "$(line_with "\"slot\":$S0,")" price=100000 volume_wh=1000
 	rec "$(line_with "\"slot\":$((S0 + 1)),")" price=null volume_wh=0 orders=1
+	# a fill record for each order of both slots
+	eq "$(count_with '"type":"fill"')" 3 "fill records"
+	rec "$(line_with '"type":"fill"' '"order":1,')" qty_wh=1000 price=100000
+	rec "$(line_with '"type":"fill"' '"order":2,')" qty_wh=1000 price=100000
+	rec "$(line_with '"type":"fill"' '"order":3,')" qty_wh=0 price=null
+	eq "$(escrow_lock bob)" 100000 "bob's escrow of S0: his filled order"
+	eq "$(escrow_lock bob $((S0 + 1)))" none "bob's escrow of S0+1: no fill"
 	eq "$(locked bob)" 100000 "bob's escrow for his filled order only"
+	eq "$(collateral_lock alice)" 150000 "alice's collateral at P, ceil(1000 x 100000 x 1.5 / 1000)"
+	eq "$(escrow_lock dave $((S0 + 2)))" 100000 "dave's escrow of S0+2, not due yet"
 
 	noop gs-auction clear --due --as admin
 	has "$stderr" "gs-auction: no slot is due for clearing: nothing to do"
@@ -623,27 +732,38 @@ EOF
 	noop gs-auction clear --due --as admin --now 2026-11-25T10:24:59Z
 	xrun 0 gs-auction clear --due --as admin --now 2026-11-25T10:25:00Z
 	rec "$(line_with '"type":"clearing"')" slot=$((S0 + 2)) price=null orders=1
-	eq "$(locked dave)" 0 "dave's unfilled order released"
+	eq "$(escrow_lock dave $((S0 + 2)))" none "dave's unfilled order released"
+	eq "$(locked dave)" 0 "dave's locked balance"
 	noop gs-auction clear --due --as admin --now 2026-11-25T10:26:00Z
 	books
 }
 
-@test "gs tick clears due auctions after finalizing oracle slots, and does nothing when run again" {
+@test "gs tick clears due auctions after finalizing oracle slots (receipt and clearing records, no fills), and does nothing when run again" {
 	gs-auction order --slot "$S" --sell 1kWh --price 0.05 --panel 1 --as alice >/dev/null
 	gs-auction order --slot "$S" --buy 1kWh --price 0.15 --as bob >/dev/null
-	xrun 0 gs tick --as admin --now 2026-11-25T09:54:59Z
-	has "$stderr" "no slot is due for clearing"
-	xrun 77 gs tick --as bob --now "$GATE"
-	xrun 0 gs tick --as admin --now "$GATE"
-	rec "$(line_with '"type":"clearing"')" slot=$S0 price=100000 volume_wh=1000
-	xrun 0 gs-auction result "$S"
-	rec "${lines[1]}" order=1 qty_wh=1000 price=100000
-	eq "$(lock_amount order:2)" 100000 "bob's escrow at P"
 	local s0
 	s0=$(snapshot)
+	xrun 0 gs tick --as admin --now 2026-11-25T09:54:59Z
+	eq "$output" "" "tick with nothing due"
+	has "$stderr" "gs: nothing is due"
+	eq "$(snapshot)" "$s0" "state after a tick with nothing due"
+	xrun 77 gs tick --as bob --now "$GATE"
+	xrun 0 gs tick --as admin --now "$GATE"
+	eq "${#lines[@]}" 2 "receipt and clearing"
+	rec "${lines[0]}" type=receipt status=applied
+	rec "${lines[1]}" type=clearing slot=$S0 price=100000 volume_wh=1000 orders=2
+	eq "$(count_with '"type":"fill"')" 0 "fill records printed by tick"
+	xrun 0 gs-auction result "$S"
+	rec "${lines[1]}" order=1 qty_wh=1000 price=100000
+	rec "${lines[2]}" order=2 qty_wh=1000 price=100000
+	eq "$(escrow_lock bob)" 100000 "bob's escrow at P"
+	eq "$(collateral_lock alice)" 150000 "alice's collateral at P"
+	s0=$(snapshot)
 	xrun 0 gs tick --as admin --now 2026-11-25T09:56:00Z
-	has "$stderr" "gs: no slot is due for clearing: nothing to do"
+	eq "$output" "" "second tick"
+	has "$stderr" "gs: nothing is due"
 	eq "$(snapshot)" "$s0" "state after a second tick"
+	eq "$(escrow_lock bob)" 100000 "bob's escrow after a second tick"
 	books
 }
 
@@ -668,10 +788,12 @@ EOF
 	xrun 0 gs-auction book "#$((S0 + 1))"
 	rec "${lines[0]}" id=3 price=-100000 qty_wh=100
 	rec "${lines[1]}" id=4 price=0 qty_wh=7
-	eq "$(lock_amount order:1)" 180000 "escrow of order 1"
-	eq "$(lock_amount order:2)" 400000 "escrow of a market buy"
-	eq "$(lock_amount order:3)" none "a buy below 0 locks nothing"
-	eq "$(lock_amount order:4)" none "a buy at 0 locks nothing"
+	# bob's escrow lock of S0: order 1 (180000) and his market buy at
+	# price_max (400000); of S0+1: nothing, a buy below 0 and one at 0
+	eq "$(escrow_lock bob)" $((180000 + 400000)) "bob's escrow of S0"
+	eq "$(escrow_lock bob $((S0 + 1)))" none "bob's escrow of S0+1"
+	eq "$(gs-token locks bob | grep -c .)" 1 "bob's token locks"
+	eq "$(locked bob)" 580000 "bob's locked balance"
 
 	# sells: the capacity counts earlier lines of the same batch
 	refused 1 gs-auction order --as alice <<EOF
@@ -679,6 +801,13 @@ EOF
 {"slot":$S0,"side":"sell","price":50000,"qty_wh":1001,"panel":1}
 EOF
 	has "$stderr" "line 2" "panel 1" "2500 Wh"
+	# the escrow counts earlier lines of the same batch too: two buys of
+	# 600 credits each, 1000 credits minted (1200 > 1000)
+	refused 1 gs-auction order --as dave <<EOF
+{"slot":$S0,"side":"buy","price":4000000,"qty_wh":150000}
+{"slot":$((S0 + 1)),"side":"buy","price":4000000,"qty_wh":150000}
+EOF
+	has "$stderr" "line 2" "insufficient balance"
 	local bad
 	for bad in \
 		'{"slot":1995112,"side":"buy","price":1,"qty_wh":0}|"qty_wh"' \
@@ -799,5 +928,31 @@ EOF
 	refused "1|65" gs-auction order --as dave <<<"{\"slot\":$S0,\"side\":\"buy\",\"price\":4000000,\"qty_wh\":3000000000000000}"
 	gs-auction order --slot "$S" --sell 2kWh --price 0.05 --panel 1 --as alice >/dev/null
 	xrun 0 gs-auction clear "$S" --as admin --now "$GATE"
+	books
+}
+
+@test "clear --due over two slots prints each clearing record followed by that slot's fills" {
+	gs-auction order --slot "$S" --sell 1kWh --price 0.1 --panel 1 --as alice >/dev/null
+	gs-auction order --slot "$S" --buy 1kWh --price 0.1 --as bob >/dev/null
+	gs-auction order --slot 2026-11-25T10:15Z --buy 1kWh --price 0.1 --as bob >/dev/null
+	xrun 0 gs-auction clear --due --as admin --now 2026-11-25T10:10:00Z
+	eq "${#lines[@]}" 6 "receipt, clearing, 2 fills, clearing, 1 fill"
+	rec "${lines[0]}" type=receipt status=applied
+	rec "${lines[1]}" type=clearing slot=$S0 volume_wh=1000
+	rec "${lines[2]}" type=fill order=1 qty_wh=1000
+	rec "${lines[3]}" type=fill order=2 qty_wh=1000
+	rec "${lines[4]}" type=clearing slot=$((S0 + 1)) volume_wh=0 price=null
+	rec "${lines[5]}" type=fill order=3 qty_wh=0
+	books
+}
+
+@test "a slash never takes auction collateral: the slot's lock stays whole and books balance" {
+	gs-auction order --slot "$S" --sell 2kWh --price 0.1 --panel 1 --as alice >/dev/null
+	gs-auction order --slot "$S" --sell 0.5kWh --price 0.1 --panel 1 --as alice >/dev/null
+	before=$(collateral_lock alice)
+	xrun 0 gs-stake slash alice 10 --reason test --as admin
+	eq "$(collateral_lock alice)" "$before" "alice's collateral after the slash"
+	books
+	xrun 0 gs-auction cancel 1 --as alice
 	books
 }
