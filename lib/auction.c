@@ -599,7 +599,7 @@ static int settle_book(gs_ctx *c, int64_t slot, struct book *b, gs_err *e)
 			     "coalesce(k.amount, 0) FROM auction_locks a LEFT JOIN "
 			     "locks l ON l.id = a.escrow_lock AND l.state = 'active' "
 			     "LEFT JOIN stake_locks k ON k.id = a.collateral_lock AND "
-			     "k.state = 'active' WHERE a.slot = ?", e);
+			     "k.state = 'active' WHERE a.slot = ? ORDER BY a.account", e);
 	json_t *rows = json_array(), *r;
 	struct book_acct none;
 	size_t i;
@@ -680,6 +680,8 @@ static int clear_slot(gs_ctx *c, const struct auction_params *p, int64_t slot,
 	if (rc == GS_OK && !cl.has_price)
 		rc = gs_exec(c->store, e, "UPDATE clearings SET price = NULL, lo = NULL, "
 			     "hi = NULL WHERE slot = ?", "i", slot);
+	if (rc == GS_OK)	/* cleared late, after its oracle data became final */
+		rc = gs_oracle_unreported(c, slot, NULL, e);
 	if (rc == GS_OK)
 		rc = gs_clearing_record(c->store, slot, c->out, e);
 out:

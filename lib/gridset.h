@@ -532,6 +532,12 @@ struct gs_clearing {
  * GS_EINPUT for a non-positive quantity or a volume beyond int64. */
 int gs_clear(struct gs_order *o, size_t n, struct gs_clearing *out, gs_err *e);
 
+/* Once slot's oracle data is final: mark every panel that sold energy in
+ * it (cleared fills) but got no report as unverified (a production row
+ * with wh null, reports 0), counting them in *npanels (may be NULL).
+ * Called by oracle finalize and by a clearing that comes later. */
+int gs_oracle_unreported(gs_ctx *c, int64_t slot, int64_t *npanels, gs_err *e);
+
 /* ---- auction (auction.c) -------------------------------------------------- */
 
 /* Tokens an order locks as escrow (DESIGN §9): a buy with limit >= 0

@@ -287,17 +287,23 @@ static int charge_flags(gs_ctx *c, const struct oracle_params *p, int64_t slot,
 	return rc ? e->code : GS_OK;
 }
 
-/* Mark the panels that sold energy in slot but got no report at all as
- * unverified too (settlement voids their sales); count them in *npanels. */
-static int unreported_sales(gs_ctx *c, int64_t slot, int64_t *npanels, gs_err *e)
+int gs_oracle_unreported(gs_ctx *c, int64_t slot, int64_t *npanels, gs_err *e)
 {
+	int64_t fin = 0;
+
+	if (gs_query_int(c->store, e, &fin, "SELECT final FROM oracle_slots WHERE "
+			 "slot = ?", "i", slot) < 0)
+		return e->code;
+	if (!fin)
+		return GS_OK;
 	if (gs_exec(c->store, e, "INSERT INTO production (slot, panel, wh, reports, "
 		    "status) SELECT DISTINCT o.slot, o.panel, NULL, 0, 'unverified' FROM "
 		    "orders o JOIN fills f ON f.order_id = o.id WHERE o.slot = ? AND "
 		    "o.side = 'sell' AND f.qty_wh > 0 AND o.panel NOT IN (SELECT "
 		    "panel FROM production WHERE slot = ?)", "ii", slot, slot))
 		return e->code;
-	*npanels += gs_store_changes(c->store);
+	if (npanels)
+		*npanels += gs_store_changes(c->store);
 	return GS_OK;
 }
 
@@ -321,12 +327,12 @@ static int finalize_slot(gs_ctx *c, const struct oracle_params *p,
 	w->nf = 0;
 	if (scan_slot(c, p, slot, w, &npanels, &nfinal, e) ||
 	    charge_flags(c, p, slot, w, e) ||
-	    unreported_sales(c, slot, &npanels, e) ||
 	    gs_exec(c->store, e, "INSERT INTO oracle_slots (slot, final, "
 		    "finalized_seq, finalized_at) VALUES (?, 1, ?, ?) ON CONFLICT "
 		    "(slot) DO UPDATE SET final = 1, finalized_seq = excluded."
 		    "finalized_seq, finalized_at = excluded.finalized_at", "iii", slot,
-		    c->seq, c->time))
+		    c->seq, c->time) ||
+	    gs_oracle_unreported(c, slot, &npanels, e))
 		return e->code;
 	json_array_append_new(c->out, json_pack("{s:s,s:I,s:I,s:I,s:I,s:I}", "type",
 		"finalized", "slot", (json_int_t)slot, "panels", (json_int_t)npanels,

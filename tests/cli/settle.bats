@@ -768,3 +768,22 @@ tick_pair() {
 	xrun 0 gs-settle positions "$S" --account bob
 	rec "${lines[0]}" missed_wh=2000 void_wh=0 compensation=150000 paid=0
 }
+
+@test "a slot cleared only after its oracle data became final still marks its sold, unreported panels unverified, and their sales are void" {
+	gs-panel register --owner alice --capacity 10kW --as admin >/dev/null
+	sell 1000Wh 0.05 2
+	buy bob 1000Wh 0.05
+	# ticks stopped: panel 1 (which sold nothing) is reported, the data is
+	# finalized before anyone clears the auction
+	gs-oracle report --panel 1 --slot "$S" --wh 700 --as admin --now "$REPORT" >/dev/null
+	gs-oracle finalize "$S" --as admin --now "$ORACLE" >/dev/null
+	xrun 0 gs-oracle show "$S"
+	eq "${#lines[@]}" 1 "production rows before the clearing"
+	gs-auction clear "$S" --as admin --now "$ORACLE" >/dev/null
+	xrun 0 gs-oracle show "$S"
+	eq "${#lines[@]}" 2 "production rows after the clearing"
+	rec "${lines[1]}" type=production panel=2 wh=null reports=0 status=unverified
+	compute
+	xrun 0 gs-settle positions "$S" --account alice
+	rec "${lines[0]}" sold_wh=1000 delivered_wh=0 shortfall_wh=0 void_wh=1000 penalty=0
+}
