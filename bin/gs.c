@@ -641,7 +641,8 @@ static int cmd_status(struct gs_cli *c, int argc, char **argv)
 
 /* The due steps, in the order DESIGN §8 gives; each is its own tx. */
 static const char *const tick_steps[] = { "oracle.finalize", "auction.clear",
-					   "settle.compute", "settle.finalize", NULL };
+					   "settle.compute", "settle.finalize",
+					   "dao.queue", "dao.execute", NULL };
 
 static int cmd_tick(struct gs_cli *c, int argc, char **argv)
 {
@@ -693,7 +694,8 @@ static const struct gs_cli_cmd cmds[] = {
 	  "slots with what each needs next and when." },
 	{ "tick", cmd_tick, "tick --as OPERATOR",
 	  "Do everything that is due, in order: oracle finalize, auction clear,\n"
-	  "settlement compute and finalize (each --due, each its own tx);\n"
+	  "settlement compute and finalize, proposals queue and execute (each\n"
+	  "--due, each its own tx);\n"
 	  "safe to run from cron every minute, concurrently, repeatedly." },
 	{ NULL, NULL, NULL, NULL },
 };

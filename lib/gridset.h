@@ -483,6 +483,10 @@ int gs_stake_lock_change(gs_ctx *c, int64_t id, int64_t delta, gs_err *e);
  * were at time at (from the checkpoints). */
 int gs_stake_records(gs_store *s, const char *account, int64_t at,
 		     json_t *out, gs_err *e);
+/* Stake of account ("*": the total) as it stood after the last change
+ * at or before time at and journal seq seq (INT64_MAX: any). */
+int gs_stake_at(gs_store *s, const char *account, int64_t at, int64_t seq,
+		int64_t *staked, gs_err *e);
 /* Total stake at time at. */
 int gs_stake_total_at(gs_store *s, int64_t at, int64_t *total, gs_err *e);
 /* Stake locks (active ones of account / all; id > 0: that lock). */
@@ -586,6 +590,22 @@ int gs_position_summary(gs_store *s, const char *account, int64_t from,
 /* Dispute records: one (id > 0), or a slot's (slot >= 0), or all. */
 int gs_dispute_records(gs_store *s, int64_t id, int64_t slot, json_t *out,
 		       gs_err *e);
+
+/* Reopen slot's provisional settlement (not a final one) for a new
+ * compute: its open disputes are upheld (bonds returned), its positions
+ * dropped. Used by upheld disputes and oracle amendments. */
+int gs_settle_reopen(gs_ctx *c, int64_t slot, gs_err *e);
+
+/* ---- governance (dao.c) ------------------------------------------------- */
+
+/* Proposal records (id 0: all; state NULL: any, else only those in that
+ * state) with their state at time now, the stake at the snapshot and the
+ * quorum it needs. */
+int gs_proposal_records(gs_store *s, int64_t id, const char *state, int64_t now,
+			json_t *out, gs_err *e);
+/* Vote records of a proposal (voter NULL: all, by name). */
+int gs_vote_records(gs_store *s, int64_t proposal, const char *voter,
+		    json_t *out, gs_err *e);
 
 /* ---- status (status.c) -------------------------------------------------- */
 

@@ -18,6 +18,7 @@ extern const struct gs_cmd gs_stake_cmds[];
 extern const struct gs_cmd gs_oracle_cmds[];
 extern const struct gs_cmd gs_auction_cmds[];
 extern const struct gs_cmd gs_settle_cmds[];
+extern const struct gs_cmd gs_dao_cmds[];
 
 /* Check the "items" form of args: a non-empty array of objects. */
 int gs_items_check(json_t *args, gs_err *e);

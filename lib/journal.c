@@ -12,7 +12,8 @@
 
 static const struct gs_cmd *const cmd_tables[] = {
 	gs_account_cmds, gs_params_cmds, gs_token_cmds, gs_panel_cmds,
-	gs_stake_cmds, gs_oracle_cmds, gs_auction_cmds, gs_settle_cmds, NULL,
+	gs_stake_cmds, gs_oracle_cmds, gs_auction_cmds, gs_settle_cmds,
+	gs_dao_cmds, NULL,
 };
 
 const struct gs_cmd *gs_cmd_find(const char *name)

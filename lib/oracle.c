@@ -392,9 +392,53 @@ out:
 	return e->code;
 }
 
+/* oracle.amend {panel, slot, wh}: replace a finalized panel-slot value
+ * (the admin before it renounces, then executed DAO proposals) of a slot
+ * that is not settled yet; its provisional settlement is reopened. */
+static int apply_amend(gs_ctx *c, json_t *args, gs_err *e)
+{
+	static const char *const fields[] = { "panel", "slot", "wh", NULL };
+	int64_t panel, slot, wh, fin = 0, settled = 0, cap;
+	char state[16] = "";
+	gs_stmt *st;
+	int rc;
+
+	if (gs_json_only(args, fields, e) ||
+	    gs_json_int(args, "panel", 1, INT64_MAX, 0, &panel, e) ||
+	    gs_json_int(args, "slot", 0, INT64_MAX, 0, &slot, e) ||
+	    gs_json_int(args, "wh", 0, INT64_MAX, 0, &wh, e) ||
+	    gs_panel_capacity_at(c->store, panel, 0, &cap, e) ||
+	    gs_query_int(c->store, e, &fin, "SELECT final FROM oracle_slots WHERE "
+			 "slot = ?", "i", slot) < 0)
+		return e->code;
+	if (fin != 1)
+		return gs_fail(e, GS_EREFUSED, "the oracle data of slot %lld is not "
+			       "final: report it instead", (long long)slot);
+	rc = gs_query_row(c->store, e, &st, "SELECT state FROM settlements WHERE "
+			  "slot = ?", "i", slot);
+	if (rc < 0)
+		return e->code;
+	if (rc == 1) {
+		snprintf(state, sizeof state, "%s", gs_col_text(st, 0));
+		gs_stmt_reset(st);
+		settled = strcmp(state, "final") == 0;
+	}
+	if (settled)
+		return gs_fail(e, GS_EREFUSED, "slot %lld is settled: it never changes",
+			       (long long)slot);
+	if (gs_exec(c->store, e, "INSERT INTO production (slot, panel, wh, reports, "
+		    "status) VALUES (?, ?, ?, 0, 'final') ON CONFLICT (slot, panel) DO "
+		    "UPDATE SET wh = excluded.wh, status = 'final'", "iii", slot, panel,
+		    wh) ||
+	    (state[0] && gs_settle_reopen(c, slot, e)))
+		return e->code;
+	return gs_production_records(c->store, slot, panel, 0, c->out, e);
+}
+
 const struct gs_cmd gs_oracle_cmds[] = {
 	{ "oracle.report", "oracle", apply_report },
 	{ "oracle.finalize", "operator", apply_finalize },
+	{ "oracle.amend", "admin", apply_amend },
 	{ NULL, NULL, NULL },
 };
 

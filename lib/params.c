@@ -31,6 +31,7 @@ const struct gs_param_def gs_params[] = {
 	{ "voting_period_s", GS_UNIT_SECONDS, 259200, 60, YEAR, 0 },
 	{ "quorum_bps", GS_UNIT_BPS, 400, 0, 10000, 0 },
 	{ "timelock_s", GS_UNIT_SECONDS, 172800, 0, YEAR, 0 },
+	{ "grace_period_s", GS_UNIT_SECONDS, 14 * DAY, 60, YEAR, 0 },
 	{ NULL, 0, 0, 0, 0, 0 },
 };
 

@@ -229,6 +229,37 @@ const char *const gs_migrations[] = {
 	"  resolved_seq BIGINT,"
 	"  resolved_at BIGINT);"
 	"CREATE INDEX disputes_slot ON disputes (slot, state);",
+	/* 6: governance. The state column holds what transactions decide
+	 * (open, queued, executed, canceled); pending, active, succeeded,
+	 * defeated and expired follow from the time and the votes. */
+	"CREATE TABLE proposals ("
+	"  id INTEGER PRIMARY KEY,"
+	"  proposer TEXT NOT NULL REFERENCES accounts (name),"
+	"  title TEXT NOT NULL,"
+	"  description TEXT NOT NULL,"
+	"  actions TEXT NOT NULL,"
+	"  state TEXT NOT NULL CHECK (state IN ('open', 'queued', 'executed', "
+	"'canceled')),"
+	"  created BIGINT NOT NULL,"
+	"  created_seq BIGINT NOT NULL,"
+	"  snapshot_time BIGINT NOT NULL,"
+	"  snapshot_seq BIGINT NOT NULL,"
+	"  vote_end BIGINT NOT NULL,"
+	"  for_votes BIGINT NOT NULL CHECK (for_votes >= 0),"
+	"  against_votes BIGINT NOT NULL CHECK (against_votes >= 0),"
+	"  abstain_votes BIGINT NOT NULL CHECK (abstain_votes >= 0),"
+	"  queued_at BIGINT,"
+	"  eta BIGINT,"
+	"  executed_at BIGINT,"
+	"  canceled_at BIGINT,"
+	"  error TEXT);"
+	"CREATE TABLE votes ("
+	"  proposal BIGINT NOT NULL REFERENCES proposals (id),"
+	"  voter TEXT NOT NULL REFERENCES accounts (name),"
+	"  support TEXT NOT NULL CHECK (support IN ('for', 'against', 'abstain')),"
+	"  weight BIGINT NOT NULL CHECK (weight > 0),"
+	"  time BIGINT NOT NULL,"
+	"  PRIMARY KEY (proposal, voter));",
 };
 
 const int gs_migration_count =
@@ -261,5 +292,7 @@ const struct gs_state_table gs_state_tables[] = {
 	{ "settlements", "slot" },
 	{ "positions", "slot, account" },
 	{ "disputes", "id" },
+	{ "proposals", "id" },
+	{ "votes", "proposal, voter" },
 	{ NULL, NULL },
 };

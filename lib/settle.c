@@ -740,6 +740,31 @@ static int close_dispute(gs_ctx *c, int64_t id, int64_t lock, int uphold,
 		       : "rejected", c->seq, c->time, id);
 }
 
+int gs_settle_reopen(gs_ctx *c, int64_t slot, gs_err *e)
+{
+	gs_stmt *st;
+	int64_t id, lock;
+	int rc;
+
+	while ((rc = gs_query_row(c->store, e, &st, "SELECT id, coalesce(bond_lock, "
+				  "0) FROM disputes WHERE slot = ? AND state = 'open' "
+				  "ORDER BY id LIMIT 1", "i", slot)) == 1) {
+		id = gs_col_int(st, 0);
+		lock = gs_col_int(st, 1);
+		gs_stmt_reset(st);
+		if (close_dispute(c, id, lock, 1, e))
+			return e->code;
+	}
+	if (rc < 0 ||
+	    gs_exec(c->store, e, "DELETE FROM positions WHERE slot = ?", "i", slot) ||
+	    gs_exec(c->store, e, "UPDATE settlements SET state = 'reopened', "
+		    "delivered_wh = 0, shortfall_wh = 0, void_wh = 0, penalties = 0, "
+		    "dust = 0, participants = 0 WHERE slot = ? AND state <> 'final'",
+		    "i", slot))
+		return e->code;
+	return GS_OK;
+}
+
 /* settle.resolve {dispute, uphold} (role operator). Upholding reopens the
  * slot for a new compute and upholds its other open disputes with it;
  * rejecting returns the slot to computed once no dispute is open. */
@@ -771,30 +796,15 @@ static int apply_resolve(gs_ctx *c, json_t *args, gs_err *e)
 			       state);
 	if (close_dispute(c, id, lock, json_is_true(up), e))
 		return e->code;
-	while (json_is_true(up)) {
-		rc = gs_query_row(c->store, e, &st, "SELECT id, coalesce(bond_lock, 0) "
-				  "FROM disputes WHERE slot = ? AND state = 'open' "
-				  "LIMIT 1", "i", slot);
-		if (rc <= 0)
-			break;
-		id = gs_col_int(st, 0);
-		lock = gs_col_int(st, 1);
-		gs_stmt_reset(st);
-		if (close_dispute(c, id, lock, 1, e))
+	if (json_is_true(up)) {
+		if (gs_settle_reopen(c, slot, e))
 			return e->code;
+	} else if (gs_query_int(c->store, e, &others, "SELECT count(*) FROM disputes "
+				"WHERE slot = ? AND state = 'open'", "i", slot) < 0 ||
+		   (!others && gs_exec(c->store, e, "UPDATE settlements SET state = "
+				       "'computed' WHERE slot = ?", "i", slot))) {
+		return e->code;
 	}
-	if (rc < 0 || gs_query_int(c->store, e, &others, "SELECT count(*) FROM "
-				   "disputes WHERE slot = ? AND state = 'open'", "i",
-				   slot) < 0)
-		return e->code;
-	if (json_is_true(up)
-	    ? gs_exec(c->store, e, "DELETE FROM positions WHERE slot = ?", "i", slot) ||
-	      gs_exec(c->store, e, "UPDATE settlements SET state = 'reopened', "
-		      "delivered_wh = 0, shortfall_wh = 0, void_wh = 0, penalties = 0, "
-		      "dust = 0, participants = 0 WHERE slot = ?", "i", slot)
-	    : !others && gs_exec(c->store, e, "UPDATE settlements SET state = "
-				 "'computed' WHERE slot = ?", "i", slot))
-		return e->code;
 	return gs_dispute_records(c->store, 0, slot, c->out, e);
 }
 

@@ -655,17 +655,23 @@ int gs_stake_records(gs_store *s, const char *account, int64_t at,
 	return rc < 0 ? e->code : GS_OK;
 }
 
-int gs_stake_total_at(gs_store *s, int64_t at, int64_t *total, gs_err *e)
+int gs_stake_at(gs_store *s, const char *account, int64_t at, int64_t seq,
+		int64_t *staked, gs_err *e)
 {
-	int rc = gs_query_int(s, e, total, "SELECT staked FROM stake_checkpoints "
-			      "WHERE account = '*' AND time <= ? ORDER BY seq DESC "
-			      "LIMIT 1", "i", at);
+	int rc = gs_query_int(s, e, staked, "SELECT staked FROM stake_checkpoints "
+			      "WHERE account = ? AND seq <= ? AND time <= ? ORDER BY "
+			      "seq DESC LIMIT 1", "tii", account, seq, at);
 
 	if (rc < 0)
 		return e->code;
 	if (rc == 0)
-		*total = 0;
+		*staked = 0;
 	return GS_OK;
+}
+
+int gs_stake_total_at(gs_store *s, int64_t at, int64_t *total, gs_err *e)
+{
+	return gs_stake_at(s, "*", at, INT64_MAX, total, e);
 }
 
 int gs_stake_lock_records(gs_store *s, const char *account, int64_t id,

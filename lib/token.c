@@ -105,6 +105,19 @@ static int to_amount(json_t *item, const char **to, int64_t *amount,
 	return GS_OK;
 }
 
+/* treasury.transfer {to, amount}: pay out of the treasury (the admin
+ * before it renounces, then executed DAO proposals). */
+static int apply_treasury_transfer(gs_ctx *c, json_t *args, gs_err *e)
+{
+	const char *to;
+	int64_t amount;
+
+	if (to_amount(args, &to, &amount, e) || check_destination(to, e) ||
+	    gs_token_move(c->store, "treasury", to, amount, e))
+		return e->code;
+	return gs_balance_records(c->store, to, c->out, e);
+}
+
 /* token.mint {to, amount} | {items:[...]}: create tokens (minter). */
 static int apply_mint(gs_ctx *c, json_t *args, gs_err *e)
 {
@@ -428,6 +441,7 @@ const struct gs_cmd gs_token_cmds[] = {
 	{ "token.transfer_from", NULL, apply_transfer_from },
 	{ "token.lock", NULL, apply_lock },
 	{ "token.unlock", NULL, apply_unlock },
+	{ "treasury.transfer", "admin", apply_treasury_transfer },
 	{ NULL, NULL, NULL },
 };
 
