@@ -44,6 +44,7 @@ static int is_money(const char *name)
 		"staked", "unbonding", "debt", "paid", "received", "penalty",
 		"compensation", "net", "weight", "for", "against", "abstain",
 		"bond", "escrow", "collateral", "free", "taken", "penalties", "dust",
+		"total_stake", "quorum",
 		NULL,
 	};
 
@@ -58,7 +59,8 @@ static int is_time(const char *name)
 {
 	static const char *const times[] = {
 		"time", "created", "installed", "registered", "until",
-		"requested", "at", "start", NULL,
+		"requested", "at", "start", "snapshot", "vote_end", "eta",
+		NULL,
 	};
 
 	for (int i = 0; times[i]; i++)

@@ -3,8 +3,10 @@
 # a fresh state file: an operator, two oracles and five participants; panels,
 # stake, four consecutive 15-minute slots (one seller oversells, one slot
 # clears at a negative price), one deliberately wrong oracle reading, gs tick
-# doing what is due, one dispute, finalization; then the positions of every
-# slot, balances and `gs verify --replay`. The clock is GS_NOW throughout.
+# doing what is due, one dispute, finalization; the positions of every slot
+# and the balances; then the admin hands over to governance and a DAO
+# proposal raises the penalty; `gs verify --replay` last. The clock is
+# GS_NOW throughout.
 # The state is left in ./demo/ (or $DEMO_DIR) for a look around.
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -30,6 +32,7 @@ for who in operator meter1 meter2 alice bob carol dave erin; do
 	quiet gs account register --as "$who"
 done
 quiet gs admin grant operator operator --as admin
+quiet gs params set proposal_threshold 100 --as admin   # so that a 200-credit staker may propose
 for who in meter1 meter2; do quiet gs admin grant oracle "$who" --as admin; done
 printf '{"to":"%s","amount":1000000000}\n' alice bob carol dave erin >"$work/mint.ndjson"
 printf '{"to":"%s","amount":200000000}\n' meter1 meter2 >>"$work/mint.ndjson"
@@ -135,4 +138,24 @@ for s in $S1 $S2 $S3 $S4; do say gs-settle positions $s --table; done
 say gs-stake list --table
 say gs-token list --table
 say gs-token supply --table
-say gs verify --replay --table
+
+at 2026-11-25T12:30:00Z
+echo "# the admin hands governance over to the DAO: from now on roles and parameters"
+echo "# change only through executed proposals"
+say gs admin renounce --as admin
+echo "\$ gs params set penalty_bps 20000 --as admin   # refused: exit 77"
+gs params set penalty_bps 20000 --as admin 2>&1 || echo "(exit $?)"
+say gs-dao propose --title "Raise the shortfall penalty to 200%" \
+	--action '{"cmd":"params.set","args":{"name":"penalty_bps","value":20000}}' --as alice
+quiet gs-dao vote 1 for --as alice
+quiet gs-dao vote 1 for --as bob
+say gs-dao vote 1 against --as carol
+at 2026-11-28T12:31:00Z
+echo "# the vote has ended (voting_period_s, 3 days): gs tick queues the proposal"
+say gs tick --as operator
+at 2026-11-30T12:32:00Z
+echo "# the timelock (timelock_s, 2 days) is over: gs tick executes it as the dao account"
+say gs tick --as operator
+say gs-dao show 1 --table
+say gs params show penalty_bps
+GS_NOW=2026-11-30T12:33:00Z say gs verify --replay --table
