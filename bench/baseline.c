@@ -52,6 +52,35 @@
  * inserts the clearings row and commits. It does no escrow or collateral
  * locks, no signature, no journal row.
  *
+ * Settlement (bench/settle.sh). It runs on a copy of the very state gs
+ * settles (the schema of lib/schema.c with its indexes and rows: a slot
+ * cleared and its oracle data final), in ONE transaction: reads the
+ * clearing, the slot's filled orders (orders JOIN fills, entry order, the
+ * query lib/settle.c runs), each participant's escrow and collateral lock
+ * (auction_locks joined with locks and stake_locks) and, in one scan in
+ * panel order, the slot's final production rows; computes every position
+ * by the rule of DESIGN 8 (written out here, nothing linked from lib/:
+ * sellers per panel, delivered = min(sold, production) pro rata to fills,
+ * no final row = void; buyers' delivered and missed parts and the
+ * compensation by largest remainder, ties to the earlier order; payments
+ * rounded up, receipts down; penalty = ceil(shortfall x P x penalty_bps /
+ * 10^7) as far as collateral + free + unbonding stake cover it, read from
+ * the stake row of each seller with a shortfall; the rest debt); writes one
+ * positions row per participant and the settlements row. Without
+ * --compute it also, per participant in name order, closes its escrow
+ * lock (consumed when it paid, else released) and updates its balance row
+ * once (available += escrow - paid + received + compensation, locked -=
+ * escrow); per seller with collateral or a penalty, closes its collateral
+ * lock (taken = what it gave), takes the rest from free stake, then from
+ * pending unbondings, newest first, and updates its stake row once (the
+ * rest is debt) and inserts one stake checkpoint; then the stake total and
+ * its checkpoint, the vault (- penalties) and the treasury (dust +
+ * penalties - compensation). Its end state is the one gs-settle finalize
+ * leaves (bench/settle.sh compares them), but with one statement per row
+ * instead of gs's several (gs: a lock read and close, a balance update and
+ * an adjust, five stake statements per change, the positions written at
+ * compute and again at finalize), no signature, no journal row.
+ *
  * Build:  cc -O2 bench/baseline.c $(pkg-config --cflags --libs sqlite3 jansson) -o bench/baseline
  * Use:    bench/baseline DB --seed N [--sender NAME]   create DB, seed a0..a{N-1} + sender
  *         bench/baseline DB [--sender NAME] < lines.ndjson   apply the batch
@@ -70,6 +99,12 @@
  *                 clear the slot; prints {"orders":N,"price":P|null,"volume_wh":V,
  *                 "lo":..,"hi":..,"filled":orders with a fill,"fill_sum":sum of fills,
  *                 "fill_check":sum of id x fill}
+ *         bench/baseline settle DB --slot SLOT [--time T] [--seq S] [--compute]
+ *                 settle the slot (--compute: positions only); seq (closed_seq,
+ *                 checkpoints, computed_seq) defaults to the journal head + 1;
+ *                 prints {"participants":N,"orders":O,"price":P,"delivered_wh":..,
+ *                 "shortfall_wh":..,"void_wh":..,"penalties":..,"dust":..,"debt":..,
+ *                 "net_sum":sum of nets,"seq":..}
  * Exit 0 on success; 1 on any error (message on stderr); 2 on usage.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -979,6 +1014,669 @@ static int auction_main(int argc, char **argv)
 	return 0;
 }
 
+/* ---- settlement (bench/settle.sh) ---- */
+
+/* One filled order of the slot (as lib/settle.c). */
+struct sord {
+	int64_t id, panel, fill;
+	int64_t delivered, missed;
+	int sell;
+	size_t acct;
+	char account[33];
+};
+
+/* One participant. */
+struct sacc {
+	const char *name;
+	int64_t bought, sold, bdel, sdel, shortfall, missed, voided;
+	int64_t paid, received, due, penalty, compensation, debt, net;
+	int64_t escrow_lock, escrow, col_lock, collateral;	/* its slot locks */
+	int64_t free_, unbonding;
+};
+
+struct settle {
+	int64_t slot, price, volume, delivered, shortfall, voided, penalties, dust;
+	int has_price;
+	struct sord *o;
+	size_t n;
+	struct sacc *a;
+	size_t na;
+};
+
+/* Step a statement that returns no row, then reset it. */
+static void rc_step(sqlite3_stmt *st, const char *what)
+{
+	if (sqlite3_step(st) != SQLITE_DONE)
+		die(what);
+	sqlite3_reset(st);
+}
+
+static void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p) {
+		fprintf(stderr, "baseline: out of memory\n");
+		exit(1);
+	}
+	return p;
+}
+
+/* Largest remainder: out[i] = share of total pro rata to w[i], whole
+ * units adding up to total, equal remainders to the lower key. */
+struct lrem {
+	__int128 rem;
+	int64_t key;
+	size_t i;
+};
+
+static int cmp_lrem(const void *a, const void *b)
+{
+	const struct lrem *x = a, *y = b;
+
+	if (x->rem != y->rem)
+		return x->rem > y->rem ? -1 : 1;
+	return x->key < y->key ? -1 : x->key > y->key;
+}
+
+static void lr_split(int64_t total, const int64_t *w, const int64_t *key,
+		     size_t n, int64_t *out)
+{
+	__int128 sum = 0, given = 0;
+	struct lrem *r;
+
+	for (size_t i = 0; i < n; i++) {
+		sum += w[i];
+		out[i] = 0;
+	}
+	if (total <= 0 || sum == 0)
+		return;
+	r = xmalloc(n * sizeof *r);
+	for (size_t i = 0; i < n; i++) {
+		__int128 num = (__int128)total * w[i];
+		out[i] = (int64_t)(num / sum);
+		given += out[i];
+		r[i] = (struct lrem){ num % sum, key[i], i };
+	}
+	qsort(r, n, sizeof *r, cmp_lrem);
+	for (size_t i = 0; given < total; i++, given++)
+		out[r[i].i]++;
+	free(r);
+}
+
+/* floor or ceil of q * p / 1000 for q, p >= 0. */
+static int64_t value_at(int64_t q, int64_t p, int up)
+{
+	__int128 v = (__int128)q * p;
+
+	return (int64_t)(up ? (v + 999) / 1000 : v / 1000);
+}
+
+/* ceil(q * p * bps / 10^7), saturating, 0 unless p > 0 and bps > 0 (the
+ * collateral rule lib/auction.c applies to penalties). */
+static int64_t penalty_of(int64_t q, int64_t p, int64_t bps)
+{
+	__int128 num, cap = (__int128)INT64_MAX * 10000000;
+
+	if (p <= 0 || bps <= 0)
+		return 0;
+	num = (__int128)q * p;
+	if (num > cap / bps)
+		return INT64_MAX;
+	return (int64_t)((num * bps + 9999999) / 10000000);
+}
+
+static int cmp_sord_account(const void *a, const void *b)
+{
+	const struct sord *const *x = a, *const *y = b;
+	int c = strcmp((*x)->account, (*y)->account);
+
+	return c ? c : (*x)->id < (*y)->id ? -1 : (*x)->id > (*y)->id;
+}
+
+static int cmp_sord_panel(const void *a, const void *b)
+{
+	const struct sord *const *x = a, *const *y = b;
+
+	if ((*x)->panel != (*y)->panel)
+		return (*x)->panel < (*y)->panel ? -1 : 1;
+	return (*x)->id < (*y)->id ? -1 : (*x)->id > (*y)->id;
+}
+
+static int64_t param_of(const char *name)
+{
+	sqlite3_stmt *st = prepare("SELECT value FROM params WHERE name = ?");
+	int64_t v;
+
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		fprintf(stderr, "baseline: no parameter %s\n", name);
+		exit(1);
+	}
+	v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* Read the clearing and the filled orders of the slot (entry order). */
+static void settle_read(struct settle *x)
+{
+	sqlite3_stmt *st = prepare("SELECT price, volume_wh FROM clearings WHERE slot = ?");
+	size_t cap = 0;
+	int rc;
+
+	sqlite3_bind_int64(st, 1, x->slot);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		fprintf(stderr, "baseline: slot %" PRId64 " is not cleared\n", x->slot);
+		exit(1);
+	}
+	x->has_price = sqlite3_column_type(st, 0) == SQLITE_INTEGER;
+	x->price = sqlite3_column_int64(st, 0);
+	x->volume = sqlite3_column_int64(st, 1);
+	sqlite3_finalize(st);
+	st = prepare("SELECT o.id, o.account, o.side, coalesce(o.panel, 0), f.qty_wh "
+		     "FROM orders o JOIN fills f ON f.order_id = o.id WHERE o.slot = ? "
+		     "AND f.qty_wh > 0 ORDER BY o.id");
+	sqlite3_bind_int64(st, 1, x->slot);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct sord *o;
+		if (x->n == cap) {
+			cap = cap ? 2 * cap : 1024;
+			x->o = realloc(x->o, cap * sizeof *x->o);
+			if (!x->o) {
+				fprintf(stderr, "baseline: out of memory\n");
+				exit(1);
+			}
+		}
+		o = &x->o[x->n++];
+		memset(o, 0, sizeof *o);
+		o->id = sqlite3_column_int64(st, 0);
+		snprintf(o->account, sizeof o->account, "%s",
+			 (const char *)sqlite3_column_text(st, 1));
+		o->sell = ((const char *)sqlite3_column_text(st, 2))[0] == 's';
+		o->panel = sqlite3_column_int64(st, 3);
+		o->fill = sqlite3_column_int64(st, 4);
+	}
+	if (rc != SQLITE_DONE)
+		die("read fills");
+	sqlite3_finalize(st);
+}
+
+/* Participants sorted by name, with their fills, escrow and collateral. */
+static void settle_group(struct settle *x)
+{
+	struct sord **by = xmalloc(x->n * sizeof *by);
+
+	x->a = calloc(x->n ? x->n : 1, sizeof *x->a);
+	if (!x->a) {
+		fprintf(stderr, "baseline: out of memory\n");
+		exit(1);
+	}
+	for (size_t i = 0; i < x->n; i++)
+		by[i] = &x->o[i];
+	qsort(by, x->n, sizeof *by, cmp_sord_account);
+	for (size_t i = 0; i < x->n; i++) {
+		struct sord *o = by[i];
+		struct sacc *a;
+		if (i == 0 || strcmp(by[i - 1]->account, o->account) != 0)
+			x->a[x->na++].name = o->account;
+		a = &x->a[x->na - 1];
+		o->acct = x->na - 1;
+		if (o->sell)
+			a->sold += o->fill;
+		else
+			a->bought += o->fill;
+	}
+	free(by);
+}
+
+static int cmp_sacc_name(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct sacc *)elem)->name);
+}
+
+/* The slot's escrow and collateral lock of each participant (one of each
+ * per account and slot, in auction_locks). */
+static void settle_locks(struct settle *x)
+{
+	sqlite3_stmt *st = prepare("SELECT a.account, coalesce(l.id, 0), "
+				   "coalesce(l.amount, 0), coalesce(k.id, 0), "
+				   "coalesce(k.amount, 0) FROM auction_locks a LEFT JOIN "
+				   "locks l ON l.id = a.escrow_lock AND l.state = 'active' "
+				   "LEFT JOIN stake_locks k ON k.id = a.collateral_lock AND "
+				   "k.state = 'active' WHERE a.slot = ?");
+	int rc;
+
+	sqlite3_bind_int64(st, 1, x->slot);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct sacc *a = bsearch(sqlite3_column_text(st, 0), x->a, x->na,
+					 sizeof *a, cmp_sacc_name);
+		if (!a)
+			continue;	/* no fill: its locks went at clearing */
+		a->escrow_lock = sqlite3_column_int64(st, 1);
+		a->escrow = sqlite3_column_int64(st, 2);
+		a->col_lock = sqlite3_column_int64(st, 3);
+		a->collateral = sqlite3_column_int64(st, 4);
+	}
+	if (rc != SQLITE_DONE)
+		die("read locks");
+	sqlite3_finalize(st);
+}
+
+/* Sellers, panel by panel against the slot's final production rows (one
+ * scan in panel order, merged): delivered = min(sold, production) shared
+ * pro rata to fills; no final row: the sales are void. */
+static void settle_sellers(struct settle *x)
+{
+	sqlite3_stmt *prod = prepare("SELECT panel, wh FROM production WHERE slot = ? "
+				     "AND status = 'final' ORDER BY panel");
+	struct sord **s = xmalloc(x->n * sizeof *s);
+	int64_t *w = xmalloc(3 * x->n * sizeof *w), *key = w + x->n, *out = w + 2 * x->n;
+	int64_t ppanel = 0, pwh = 0;
+	size_t k = 0, i, j;
+	int rc = SQLITE_ROW;
+
+	for (i = 0; i < x->n; i++)
+		if (x->o[i].sell)
+			s[k++] = &x->o[i];
+	qsort(s, k, sizeof *s, cmp_sord_panel);
+	sqlite3_bind_int64(prod, 1, x->slot);
+	for (i = 0; i < k; i = j) {
+		int64_t sold = 0, panel = s[i]->panel;
+		for (j = i; j < k && s[j]->panel == panel; j++)
+			sold += s[j]->fill;
+		while (rc == SQLITE_ROW && ppanel < panel) {
+			rc = sqlite3_step(prod);
+			if (rc == SQLITE_ROW) {
+				ppanel = sqlite3_column_int64(prod, 0);
+				pwh = sqlite3_column_int64(prod, 1);
+			}
+		}
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			die("production");
+		if (rc != SQLITE_ROW || ppanel != panel) {	/* void */
+			for (size_t m = i; m < j; m++)
+				x->a[s[m]->acct].voided += s[m]->fill;
+			x->voided += sold;
+			continue;
+		}
+		for (size_t m = i; m < j; m++) {
+			w[m - i] = s[m]->fill;
+			key[m - i] = s[m]->id;
+		}
+		lr_split(pwh < sold ? pwh : sold, w, key, j - i, out);
+		for (size_t m = i; m < j; m++) {
+			struct sacc *a = &x->a[s[m]->acct];
+			int64_t d = out[m - i];
+			a->sdel += d;
+			a->shortfall += s[m]->fill - d;
+			x->delivered += d;
+			x->shortfall += s[m]->fill - d;
+		}
+	}
+	sqlite3_finalize(prod);
+	free(s);
+	free(w);
+}
+
+/* Buyers in entry order: delivered part of D pro rata to fills, missed
+ * part of S pro rata to the rest, the rest void; or (compensate) the
+ * penalties collected pro rata to missed parts. */
+static void settle_buyers(struct settle *x, int compensate)
+{
+	struct sord **b = xmalloc(x->n * sizeof *b);
+	int64_t *w = xmalloc(3 * x->n * sizeof *w), *key = w + x->n, *out = w + 2 * x->n;
+	size_t k = 0;
+
+	for (size_t i = 0; i < x->n; i++)
+		if (!x->o[i].sell)
+			b[k++] = &x->o[i];
+	for (size_t i = 0; i < k; i++) {
+		key[i] = b[i]->id;
+		w[i] = compensate ? b[i]->missed : b[i]->fill;
+	}
+	if (compensate) {
+		lr_split(x->penalties, w, key, k, out);
+		for (size_t i = 0; i < k; i++)
+			x->a[b[i]->acct].compensation += out[i];
+	} else {
+		lr_split(x->delivered, w, key, k, out);
+		for (size_t i = 0; i < k; i++) {
+			b[i]->delivered = out[i];
+			w[i] = b[i]->fill - out[i];
+		}
+		lr_split(x->shortfall, w, key, k, out);
+		for (size_t i = 0; i < k; i++) {
+			struct sacc *a = &x->a[b[i]->acct];
+			b[i]->missed = out[i];
+			a->bdel += b[i]->delivered;
+			a->missed += out[i];
+			a->voided += b[i]->fill - b[i]->delivered - out[i];
+		}
+	}
+	free(b);
+	free(w);
+}
+
+/* Money at P; penalties as far as collateral and stake cover them (the
+ * stake row read for each seller with a shortfall). */
+static void settle_money(struct settle *x, int64_t bps)
+{
+	sqlite3_stmt *st = prepare("SELECT staked, locked, unbonding FROM stakes "
+				   "WHERE account = ?");
+	int64_t P = x->price, paid = 0, recv = 0;
+
+	for (size_t i = 0; i < x->na; i++) {
+		struct sacc *a = &x->a[i];
+		int64_t staked = 0, locked = 0, v;
+		if (P >= 0) {
+			a->paid = value_at(a->bdel, P, 1);
+			a->received = value_at(a->sdel, P, 0);
+		} else {
+			a->paid = value_at(a->sdel, -P, 1);
+			a->received = value_at(a->bdel, -P, 0);
+		}
+		if (a->paid > a->escrow) {
+			fprintf(stderr, "baseline: '%s' owes more than its escrow\n", a->name);
+			exit(1);
+		}
+		paid += a->paid;
+		recv += a->received;
+		if (a->shortfall == 0 || P <= 0)
+			continue;
+		a->due = penalty_of(a->shortfall, P, bps);
+		sqlite3_bind_text(st, 1, a->name, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			staked = sqlite3_column_int64(st, 0);
+			locked = sqlite3_column_int64(st, 1);
+			a->unbonding = sqlite3_column_int64(st, 2);
+		}
+		sqlite3_reset(st);
+		a->free_ = staked - locked - a->unbonding;
+		v = a->collateral + staked - locked;
+		a->penalty = a->due < v ? a->due : v;
+		a->debt = a->due - a->penalty;
+		x->penalties += a->penalty;
+	}
+	sqlite3_finalize(st);
+	x->dust = paid - recv;
+}
+
+/* Apply the settlement, participant by participant: its escrow lock
+ * closed (consumed when it paid, else released) and its balance row set
+ * (available += escrow - paid + received + compensation, locked -=
+ * escrow); for a seller with collateral or a penalty, its collateral lock
+ * closed (consumed for what it gave, else released), then free stake,
+ * then pending unbondings (newest first), the rest debt: one stake row
+ * and one checkpoint. Then the stake total and its checkpoint, vault and
+ * treasury. */
+static void settle_apply(struct settle *x, int64_t seq, int64_t now)
+{
+	sqlite3_stmt *lock = prepare("UPDATE locks SET state = ?, closed_seq = ? WHERE id = ?");
+	sqlite3_stmt *klock = prepare("UPDATE stake_locks SET state = ?, taken = ?, "
+				      "closed_seq = ? WHERE id = ?");
+	sqlite3_stmt *bal = prepare("UPDATE balances SET available = available + ?, "
+				    "locked = locked + ? WHERE account = ?");
+	sqlite3_stmt *stk = prepare("UPDATE stakes SET staked = staked - ?, locked = "
+				    "locked - ?, unbonding = unbonding - ?, debt = "
+				    "debt + ? WHERE account = ?");
+	sqlite3_stmt *ckp = prepare("INSERT INTO stake_checkpoints (account, seq, time, "
+				    "staked, locked, unbonding, debt) SELECT account, ?, "
+				    "?, staked, locked, unbonding, debt FROM stakes WHERE "
+				    "account = ?");
+	sqlite3_stmt *unb = prepare("SELECT id, amount FROM unbondings WHERE account = ? "
+				    "AND state = 'pending' ORDER BY id DESC LIMIT 1");
+	sqlite3_stmt *unb_all = prepare("UPDATE unbondings SET state = 'slashed', "
+					"closed_seq = ? WHERE id = ?");
+	sqlite3_stmt *unb_part = prepare("UPDATE unbondings SET amount = amount - ? "
+					 "WHERE id = ?");
+	int64_t comp = 0, dstaked = 0, dlocked = 0, dunb = 0;
+
+	for (size_t i = 0; i < x->na; i++) {
+		const struct sacc *a = &x->a[i];
+		int64_t gain = a->escrow - a->paid + a->received + a->compensation;
+		int64_t c, y, rest, u = 0;
+		comp += a->compensation;
+		if (a->escrow_lock) {
+			sqlite3_bind_text(lock, 1, a->paid > 0 ? "consumed" : "released",
+					  -1, SQLITE_STATIC);
+			sqlite3_bind_int64(lock, 2, seq);
+			sqlite3_bind_int64(lock, 3, a->escrow_lock);
+			rc_step(lock, "close lock");
+		}
+		if (gain || a->escrow) {
+			sqlite3_bind_int64(bal, 1, gain);
+			sqlite3_bind_int64(bal, 2, -a->escrow);
+			sqlite3_bind_text(bal, 3, a->name, -1, SQLITE_STATIC);
+			if (sqlite3_step(bal) != SQLITE_DONE || sqlite3_changes(db) != 1)
+				die("balance");
+			sqlite3_reset(bal);
+		}
+		if (!a->col_lock && !a->due)
+			continue;
+		c = a->collateral < a->due ? a->collateral : a->due;
+		rest = a->due - c;
+		if (a->col_lock) {
+			sqlite3_bind_text(klock, 1, c > 0 ? "consumed" : "released", -1,
+					  SQLITE_STATIC);
+			sqlite3_bind_int64(klock, 2, c);
+			sqlite3_bind_int64(klock, 3, seq);
+			sqlite3_bind_int64(klock, 4, a->col_lock);
+			rc_step(klock, "close stake lock");
+		}
+		y = rest > 0 ? (a->free_ < rest ? a->free_ : rest) : 0;
+		rest -= y;
+		while (rest > 0) {
+			int64_t id, amount, z;
+			sqlite3_bind_text(unb, 1, a->name, -1, SQLITE_STATIC);
+			if (sqlite3_step(unb) != SQLITE_ROW) {
+				sqlite3_reset(unb);
+				break;
+			}
+			id = sqlite3_column_int64(unb, 0);
+			amount = sqlite3_column_int64(unb, 1);
+			sqlite3_reset(unb);
+			z = amount < rest ? amount : rest;
+			if (z == amount) {
+				sqlite3_bind_int64(unb_all, 1, seq);
+				sqlite3_bind_int64(unb_all, 2, id);
+				rc_step(unb_all, "unbonding");
+			} else {
+				sqlite3_bind_int64(unb_part, 1, z);
+				sqlite3_bind_int64(unb_part, 2, id);
+				rc_step(unb_part, "unbonding");
+			}
+			u += z;
+			rest -= z;
+		}
+		if (c + y + u != a->penalty) {
+			fprintf(stderr, "baseline: penalty of '%s' changed\n", a->name);
+			exit(1);
+		}
+		sqlite3_bind_int64(stk, 1, c + y + u);
+		sqlite3_bind_int64(stk, 2, a->collateral);
+		sqlite3_bind_int64(stk, 3, u);
+		sqlite3_bind_int64(stk, 4, rest);
+		sqlite3_bind_text(stk, 5, a->name, -1, SQLITE_STATIC);
+		if (sqlite3_step(stk) != SQLITE_DONE || sqlite3_changes(db) != 1)
+			die("stake");
+		sqlite3_reset(stk);
+		sqlite3_bind_int64(ckp, 1, seq);
+		sqlite3_bind_int64(ckp, 2, now);
+		sqlite3_bind_text(ckp, 3, a->name, -1, SQLITE_STATIC);
+		rc_step(ckp, "checkpoint");
+		dstaked += c + y + u;
+		dlocked += a->collateral;
+		dunb += u;
+	}
+	if (dstaked || dlocked || dunb) {
+		sqlite3_stmt *tot = prepare("UPDATE stake_total SET staked = staked - ?, "
+					    "locked = locked - ?, unbonding = unbonding - ?");
+		sqlite3_bind_int64(tot, 1, dstaked);
+		sqlite3_bind_int64(tot, 2, dlocked);
+		sqlite3_bind_int64(tot, 3, dunb);
+		rc_step(tot, "stake total");
+		sqlite3_finalize(tot);
+		tot = prepare("INSERT INTO stake_checkpoints (account, seq, time, staked, "
+			      "locked, unbonding, debt) SELECT '*', ?, ?, staked, locked, "
+			      "unbonding, 0 FROM stake_total WHERE id = 1");
+		sqlite3_bind_int64(tot, 1, seq);
+		sqlite3_bind_int64(tot, 2, now);
+		rc_step(tot, "total checkpoint");
+		sqlite3_finalize(tot);
+	}
+	if (x->penalties) {
+		sqlite3_bind_int64(bal, 1, -x->penalties);
+		sqlite3_bind_int64(bal, 2, 0);
+		sqlite3_bind_text(bal, 3, "vault", -1, SQLITE_STATIC);
+		rc_step(bal, "vault");
+	}
+	if (x->dust + x->penalties - comp) {
+		sqlite3_bind_int64(bal, 1, x->dust + x->penalties - comp);
+		sqlite3_bind_int64(bal, 2, 0);
+		sqlite3_bind_text(bal, 3, "treasury", -1, SQLITE_STATIC);
+		rc_step(bal, "treasury");
+	}
+	sqlite3_finalize(lock);
+	sqlite3_finalize(klock);
+	sqlite3_finalize(bal);
+	sqlite3_finalize(stk);
+	sqlite3_finalize(ckp);
+	sqlite3_finalize(unb);
+	sqlite3_finalize(unb_all);
+	sqlite3_finalize(unb_part);
+}
+
+/* One position row per participant, and the settlement row. */
+static void settle_store(struct settle *x, const char *state, int64_t seq,
+			 int64_t now)
+{
+	sqlite3_stmt *st = prepare("DELETE FROM positions WHERE slot = ?");
+
+	sqlite3_bind_int64(st, 1, x->slot);
+	rc_step(st, "delete positions");
+	sqlite3_finalize(st);
+	st = prepare("INSERT INTO positions (slot, account, bought_wh, sold_wh, "
+		     "delivered_wh, shortfall_wh, missed_wh, void_wh, paid, received, "
+		     "penalty, compensation, debt, net) VALUES (?, ?, ?, ?, ?, ?, ?, "
+		     "?, ?, ?, ?, ?, ?, ?)");
+	for (size_t i = 0; i < x->na; i++) {
+		const struct sacc *a = &x->a[i];
+		const int64_t v[] = { a->bought, a->sold, a->bdel + a->sdel, a->shortfall,
+				      a->missed, a->voided, a->paid, a->received,
+				      a->penalty, a->compensation, a->debt, a->net };
+		sqlite3_bind_int64(st, 1, x->slot);
+		sqlite3_bind_text(st, 2, a->name, -1, SQLITE_STATIC);
+		for (int k = 0; k < 12; k++)
+			sqlite3_bind_int64(st, k + 3, v[k]);
+		rc_step(st, "insert position");
+	}
+	sqlite3_finalize(st);
+	st = prepare("INSERT INTO settlements (slot, state, price, volume_wh, "
+		     "delivered_wh, shortfall_wh, void_wh, penalties, dust, participants, "
+		     "computed_seq, computed_at, finalized_seq, finalized_at) VALUES (?, "
+		     "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	sqlite3_bind_int64(st, 1, x->slot);
+	sqlite3_bind_text(st, 2, state, -1, SQLITE_STATIC);
+	if (x->has_price)
+		sqlite3_bind_int64(st, 3, x->price);
+	sqlite3_bind_int64(st, 4, x->volume);
+	sqlite3_bind_int64(st, 5, x->delivered);
+	sqlite3_bind_int64(st, 6, x->shortfall);
+	sqlite3_bind_int64(st, 7, x->voided);
+	sqlite3_bind_int64(st, 8, x->penalties);
+	sqlite3_bind_int64(st, 9, x->dust);
+	sqlite3_bind_int64(st, 10, (int64_t)x->na);
+	sqlite3_bind_int64(st, 11, seq);
+	sqlite3_bind_int64(st, 12, now);
+	if (strcmp(state, "final") == 0) {
+		sqlite3_bind_int64(st, 13, seq);
+		sqlite3_bind_int64(st, 14, now);
+	}
+	rc_step(st, "insert settlement");
+	sqlite3_finalize(st);
+}
+
+/* Settle slot in one transaction: compute only (positions, settlement row
+ * 'computed') or the whole settlement ('final', every transfer). */
+static void settle_main_tx(int64_t slot, int64_t seq, int64_t now, int compute_only)
+{
+	struct settle x = { .slot = slot };
+	int64_t bps, net = 0, debt = 0;
+
+	exec("BEGIN IMMEDIATE");
+	bps = param_of("penalty_bps");
+	if (seq <= 0) {
+		sqlite3_stmt *st = prepare("SELECT coalesce(max(seq), 0) + 1 FROM journal");
+		if (sqlite3_step(st) != SQLITE_ROW)
+			die("journal head");
+		seq = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	settle_read(&x);
+	settle_group(&x);
+	settle_locks(&x);
+	settle_sellers(&x);
+	settle_buyers(&x, 0);
+	settle_money(&x, bps);
+	settle_buyers(&x, 1);
+	for (size_t i = 0; i < x.na; i++) {
+		struct sacc *a = &x.a[i];
+		a->net = a->received + a->compensation - a->paid - a->penalty;
+		net += a->net;
+		debt += a->debt;
+	}
+	if (!compute_only)
+		settle_apply(&x, seq, now);
+	settle_store(&x, compute_only ? "computed" : "final", seq, now);
+	exec("COMMIT");
+	printf("{\"participants\":%zu,\"orders\":%zu,\"price\":%" PRId64 ",\"delivered_wh\":%"
+	       PRId64 ",\"shortfall_wh\":%" PRId64 ",\"void_wh\":%" PRId64
+	       ",\"penalties\":%" PRId64 ",\"dust\":%" PRId64 ",\"debt\":%" PRId64
+	       ",\"net_sum\":%" PRId64 ",\"seq\":%" PRId64 "}\n", x.na, x.n, x.price,
+	       x.delivered, x.shortfall, x.voided, x.penalties, x.dust, debt, net, seq);
+	free(x.o);
+	free(x.a);
+}
+
+static int settle_usage(void)
+{
+	fprintf(stderr, "usage: baseline settle DB --slot SLOT [--time T] [--seq S] [--compute]\n");
+	return 2;
+}
+
+static int settle_main(int argc, char **argv)
+{
+	const char *path = NULL;
+	int64_t slot = -1, now = 0, seq = 0;
+	int compute_only = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--slot") == 0 && i + 1 < argc)
+			slot = strtoll(argv[++i], NULL, 10);
+		else if (strcmp(argv[i], "--time") == 0 && i + 1 < argc)
+			now = strtoll(argv[++i], NULL, 10);
+		else if (strcmp(argv[i], "--seq") == 0 && i + 1 < argc)
+			seq = strtoll(argv[++i], NULL, 10);
+		else if (strcmp(argv[i], "--compute") == 0)
+			compute_only = 1;
+		else if (!path && argv[i][0] != '-')
+			path = argv[i];
+		else
+			return settle_usage();
+	}
+	if (!path || slot < 0)
+		return settle_usage();
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+			    NULL) != SQLITE_OK)
+		die("open");
+	exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+	settle_main_tx(slot, seq, now, compute_only);
+	if (sqlite3_close(db) != SQLITE_OK)
+		die("close");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *path = NULL, *sender = "sender";
@@ -988,6 +1686,8 @@ int main(int argc, char **argv)
 		return oracle_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "auction") == 0)
 		return auction_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "settle") == 0)
+		return settle_main(argc - 1, argv + 1);
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc)
 			nseed = strtol(argv[++i], NULL, 10);
