@@ -208,6 +208,13 @@ static const struct invariant {
 	{ "settlement: a dispute's bond lock is open iff the dispute is",
 	  "SELECT count(*) FROM disputes d JOIN locks l ON l.id = d.bond_lock "
 	  "WHERE (d.state = 'open') <> (l.state = 'active')" },
+	{ "governance: a proposal's tallies differ from its votes",
+	  "SELECT count(*) FROM proposals p WHERE p.for_votes <> (SELECT "
+	  "coalesce(sum(weight), 0) FROM votes v WHERE v.proposal = p.id AND "
+	  "v.support = 'for') OR p.against_votes <> (SELECT coalesce(sum(weight), "
+	  "0) FROM votes v WHERE v.proposal = p.id AND v.support = 'against') OR "
+	  "p.abstain_votes <> (SELECT coalesce(sum(weight), 0) FROM votes v WHERE "
+	  "v.proposal = p.id AND v.support = 'abstain')" },
 	{ "stake locks: non-positive amount or inconsistent closing",
 	  "SELECT count(*) FROM stake_locks WHERE amount <= 0 OR taken < 0 OR "
 	  "taken > amount OR (state = 'active') <> (closed_seq IS NULL)" },
