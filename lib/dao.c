@@ -158,7 +158,9 @@ static const char *state_of(gs_store *s, const struct proposal *p,
 			return "expired";
 		return p->stored;
 	}
-	if (now < p->snap_time)
+	/* with a voting delay the snapshot is the end of its second: votes
+	 * open after it, so no vote precedes a change the snapshot counts */
+	if (now < p->snap_time || (p->snap_seq == INT64_MAX && now == p->snap_time))
 		return "pending";
 	if (now < p->vote_end)
 		return "active";
@@ -378,8 +380,9 @@ static int due_ids(gs_ctx *c, int execute, json_t *ids, gs_err *e)
 }
 
 /* Run queue or execute on every due proposal; each in a savepoint: one
- * that fails is rolled back (an execution error is kept on the proposal)
- * and the others go on. GS_EALREADY when none was done. */
+ * that fails is rolled back (an execution error is kept on the proposal
+ * and reported as a proposal_error record) and the others go on.
+ * GS_EALREADY when nothing was done or recorded. */
 static int run_due(gs_ctx *c, const struct dao_params *dp, int execute,
 		   gs_err *e)
 {
@@ -393,24 +396,33 @@ static int run_due(gs_ctx *c, const struct dao_params *dp, int execute,
 	}
 	json_array_foreach(ids, i, v) {
 		int64_t id = json_integer_value(v);
+		size_t nout = json_array_size(c->out);
 		gs_err why;
 		if (gs_store_exec(c->store, "SAVEPOINT dao_due", e)) {
 			rc = e->code;
 			break;
 		}
 		rc = execute ? execute_one(c, dp, id, &why) : queue_one(c, dp, id, &why);
-		if (rc && (gs_store_exec(c->store, "ROLLBACK TO dao_due", e) ||
-			   (execute && rc != GS_EALREADY && gs_exec(c->store, e,
+		if (rc) {	/* undone: its records go too, its error stays */
+			while (json_array_size(c->out) > nout)
+				json_array_remove(c->out, json_array_size(c->out) - 1);
+			if (gs_store_exec(c->store, "ROLLBACK TO dao_due", e) ||
+			    (execute && rc != GS_EALREADY && gs_exec(c->store, e,
 				"UPDATE proposals SET error = ? WHERE id = ?", "ti",
-				why.msg, id)))) {
-			rc = e->code;
-			break;
+				why.msg, id))) {
+				rc = e->code;
+				break;
+			}
+			if (execute && rc != GS_EALREADY)
+				json_array_append_new(c->out, json_pack("{s:s,s:I,s:s}",
+					"type", "proposal_error", "proposal", (json_int_t)id,
+					"error", why.msg));
 		}
 		if (gs_store_exec(c->store, "RELEASE dao_due", e)) {
 			rc = e->code;
 			break;
 		}
-		done += rc == GS_OK;
+		done += rc == GS_OK || (execute && rc != GS_EALREADY);
 		rc = GS_OK;
 	}
 	json_decref(ids);

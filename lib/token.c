@@ -112,8 +112,12 @@ static int apply_treasury_transfer(gs_ctx *c, json_t *args, gs_err *e)
 	const char *to;
 	int64_t amount;
 
-	if (to_amount(args, &to, &amount, e) || check_destination(to, e) ||
-	    gs_token_move(c->store, "treasury", to, amount, e))
+	if (to_amount(args, &to, &amount, e) || gs_account_exists(c->store, to, e))
+		return e->code;
+	if (strcmp(to, "vault") == 0 || strcmp(to, "treasury") == 0)
+		return gs_fail(e, GS_EINPUT, "field \"to\": the treasury pays no "
+			       "system account ('%s')", to);
+	if (gs_token_move(c->store, "treasury", to, amount, e))
 		return e->code;
 	return gs_balance_records(c->store, to, c->out, e);
 }
