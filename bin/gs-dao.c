@@ -27,11 +27,12 @@ static int cmd_propose(struct gs_cli *c, int argc, char **argv)
 		case 'a':
 			a = json_loads(optarg, JSON_REJECT_DUPLICATES, &jerr);
 			if (!a || !json_is_object(a)) {
+				size_t k = json_array_size(acts) + 1;
+				int parsed = a != NULL;
 				json_decref(a);
 				json_decref(acts);
-				return gs_cli_bad(c, "--action %zu: not a JSON object%s%s",
-						  json_array_size(acts) + 1, a ? "" : ": ",
-						  a ? "" : jerr.text);
+				return gs_cli_bad(c, "--action %zu: not a JSON object%s%s", k,
+						  parsed ? "" : ": ", parsed ? "" : jerr.text);
 			}
 			json_array_append_new(acts, a);
 			break;

@@ -102,7 +102,7 @@ static int check_actions(gs_ctx *c, json_t *list, gs_err *e)
 
 /* What is known of one proposal. */
 struct proposal {
-	int64_t id, created, snap_time, snap_seq, vote_end, eta, votes[3];
+	int64_t id, created, snap_time, snap_seq, vote_end, eta, votes[3], quorum_bps;
 	char proposer[33], stored[16];
 };
 
@@ -111,8 +111,8 @@ static int proposal_get(gs_store *s, int64_t id, struct proposal *p, gs_err *e)
 	gs_stmt *st;
 	int rc = gs_query_row(s, e, &st, "SELECT proposer, state, created, "
 			      "snapshot_time, snapshot_seq, vote_end, coalesce(eta, 0), "
-			      "for_votes, against_votes, abstain_votes FROM proposals "
-			      "WHERE id = ?", "i", id);
+			      "for_votes, against_votes, abstain_votes, quorum_bps FROM "
+			      "proposals WHERE id = ?", "i", id);
 
 	if (rc < 0)
 		return e->code;
@@ -128,19 +128,21 @@ static int proposal_get(gs_store *s, int64_t id, struct proposal *p, gs_err *e)
 	p->eta = gs_col_int(st, 6);
 	for (int i = 0; i < 3; i++)
 		p->votes[i] = gs_col_int(st, 7 + i);
+	p->quorum_bps = gs_col_int(st, 10);
 	gs_stmt_reset(st);
 	return GS_OK;
 }
 
-/* Does p reach quorum (for + abstain >= quorum_bps of the stake at its
- * snapshot) and pass (for > against)? 1 yes, 0 no, -1 error. */
-static int passes(gs_store *s, const struct proposal *p, int64_t quorum_bps,
-		  int64_t *total, gs_err *e)
+/* Does p reach quorum (for + abstain >= the quorum_bps in force when it
+ * was proposed, of the stake at its snapshot) and pass (for > against)?
+ * 1 yes, 0 no, -1 error. */
+static int passes(gs_store *s, const struct proposal *p, int64_t *total,
+		  gs_err *e)
 {
 	if (gs_stake_at(s, "*", p->snap_time, p->snap_seq, total, e))
 		return -1;
 	if ((__int128)(p->votes[0] + p->votes[2]) * 10000 <
-	    (__int128)quorum_bps * *total)
+	    (__int128)p->quorum_bps * *total)
 		return 0;
 	return p->votes[0] > p->votes[1];
 }
@@ -164,7 +166,7 @@ static const char *state_of(gs_store *s, const struct proposal *p,
 		return "pending";
 	if (now < p->vote_end)
 		return "active";
-	if ((rc = passes(s, p, dp->quorum_bps, &total, e)) < 0)
+	if ((rc = passes(s, p, &total, e)) < 0)
 		return NULL;
 	return rc ? "succeeded" : "defeated";
 }
@@ -218,10 +220,10 @@ static int apply_propose(gs_ctx *c, json_t *args, gs_err *e)
 			 "proposals", "") < 0 ||
 	    gs_exec(c->store, e, "INSERT INTO proposals (id, proposer, title, "
 		    "description, actions, state, created, snapshot_time, snapshot_seq, "
-		    "vote_end, for_votes, against_votes, abstain_votes, created_seq) "
-		    "VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, 0, 0, 0, ?)",
-		    "itttt" "iiiii", id, c->actor, title, desc, acts, c->time, snap,
-		    dp.delay ? INT64_MAX : c->seq, end, c->seq)) {
+		    "vote_end, quorum_bps, for_votes, against_votes, abstain_votes, "
+		    "created_seq) VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, 0, 0, 0, ?)",
+		    "itttt" "iiiiii", id, c->actor, title, desc, acts, c->time, snap,
+		    dp.delay ? INT64_MAX : c->seq, end, dp.quorum_bps, c->seq)) {
 		free(acts);
 		return e->code;
 	}
@@ -364,15 +366,18 @@ static int execute_one(gs_ctx *c, const struct dao_params *dp, int64_t id,
 
 /* Proposals due: open ones whose vote has ended (to queue if they
  * succeeded), or queued ones past their timelock (to execute). */
-static int due_ids(gs_ctx *c, int execute, json_t *ids, gs_err *e)
+static int due_ids(gs_ctx *c, const struct dao_params *dp, int execute,
+		   json_t *ids, gs_err *e)
 {
 	gs_stmt *st = gs_sql(c->store, execute
-		? "SELECT id FROM proposals WHERE state = 'queued' AND eta <= ? ORDER BY id"
+		? "SELECT id FROM proposals WHERE state = 'queued' AND eta <= ?1 AND "
+		  "eta >= ?1 - ?2 ORDER BY id"
 		: "SELECT id FROM proposals WHERE state = 'open' AND vote_end <= ? "
 		  "ORDER BY id", e);
 	int rc;
 
-	if (!st || gs_bind(st, e, "i", c->time))
+	if (!st || (execute ? gs_bind(st, e, "ii", c->time, dp->grace)
+			    : gs_bind(st, e, "i", c->time)))
 		return e->code;
 	while ((rc = gs_step(st, e)) == 1)
 		json_array_append_new(ids, json_integer(gs_col_int(st, 0)));
@@ -381,7 +386,8 @@ static int due_ids(gs_ctx *c, int execute, json_t *ids, gs_err *e)
 
 /* Run queue or execute on every due proposal; each in a savepoint: one
  * that fails is rolled back (an execution error is kept on the proposal
- * and reported as a proposal_error record) and the others go on.
+ * and reported as a proposal_error record, once: the same error again is
+ * no news) and the others go on. Expired proposals are not due.
  * GS_EALREADY when nothing was done or recorded. */
 static int run_due(gs_ctx *c, const struct dao_params *dp, int execute,
 		   gs_err *e)
@@ -390,12 +396,12 @@ static int run_due(gs_ctx *c, const struct dao_params *dp, int execute,
 	size_t i, done = 0;
 	int rc = GS_OK;
 
-	if (due_ids(c, execute, ids, e)) {
+	if (due_ids(c, dp, execute, ids, e)) {
 		json_decref(ids);
 		return e->code;
 	}
 	json_array_foreach(ids, i, v) {
-		int64_t id = json_integer_value(v);
+		int64_t id = json_integer_value(v), same = 0;
 		size_t nout = json_array_size(c->out);
 		gs_err why;
 		if (gs_store_exec(c->store, "SAVEPOINT dao_due", e)) {
@@ -407,22 +413,30 @@ static int run_due(gs_ctx *c, const struct dao_params *dp, int execute,
 			while (json_array_size(c->out) > nout)
 				json_array_remove(c->out, json_array_size(c->out) - 1);
 			if (gs_store_exec(c->store, "ROLLBACK TO dao_due", e) ||
-			    (execute && rc != GS_EALREADY && gs_exec(c->store, e,
-				"UPDATE proposals SET error = ? WHERE id = ?", "ti",
-				why.msg, id))) {
+			    gs_query_int(c->store, e, &same, "SELECT coalesce(error "
+					 "= ?, 0) FROM proposals WHERE id = ?", "ti",
+					 why.msg, id) < 0) {
 				rc = e->code;
 				break;
 			}
-			if (execute && rc != GS_EALREADY)
+			if (execute && rc != GS_EALREADY && !same) {	/* new error */
+				if (gs_exec(c->store, e, "UPDATE proposals SET error = ? "
+					    "WHERE id = ?", "ti", why.msg, id)) {
+					rc = e->code;
+					break;
+				}
 				json_array_append_new(c->out, json_pack("{s:s,s:I,s:s}",
 					"type", "proposal_error", "proposal", (json_int_t)id,
 					"error", why.msg));
+			} else {
+				rc = GS_EALREADY;	/* nothing new to keep */
+			}
 		}
 		if (gs_store_exec(c->store, "RELEASE dao_due", e)) {
 			rc = e->code;
 			break;
 		}
-		done += rc == GS_OK || (execute && rc != GS_EALREADY);
+		done += rc != GS_EALREADY;
 		rc = GS_OK;
 	}
 	json_decref(ids);
@@ -554,7 +568,7 @@ int gs_proposal_records(gs_store *s, int64_t id, const char *state, int64_t now,
 			rc = -1;
 			break;
 		}
-		need = (int64_t)(((__int128)total * dp.quorum_bps + 9999) / 10000);
+		need = (int64_t)(((__int128)total * p.quorum_bps + 9999) / 10000);
 		json_object_set_new(r, "state", json_string(now_state));
 		json_object_set_new(r, "total_stake", json_integer(total));
 		json_object_set_new(r, "quorum", json_integer(need));

@@ -398,7 +398,7 @@ out:
 static int apply_amend(gs_ctx *c, json_t *args, gs_err *e)
 {
 	static const char *const fields[] = { "panel", "slot", "wh", NULL };
-	int64_t panel, slot, wh, fin = 0, settled = 0, cap;
+	int64_t panel, slot, wh, fin = 0, settled = 0, cap, len, limit;
 	char state[16] = "";
 	gs_stmt *st;
 	int rc;
@@ -407,10 +407,17 @@ static int apply_amend(gs_ctx *c, json_t *args, gs_err *e)
 	    gs_json_int(args, "panel", 1, INT64_MAX, 0, &panel, e) ||
 	    gs_json_int(args, "slot", 0, INT64_MAX, 0, &slot, e) ||
 	    gs_json_int(args, "wh", 0, INT64_MAX, 0, &wh, e) ||
+	    gs_param_get(c->store, "slot_seconds", &len, e) ||
 	    gs_panel_capacity_at(c->store, panel, 0, &cap, e) ||
 	    gs_query_int(c->store, e, &fin, "SELECT final FROM oracle_slots WHERE "
 			 "slot = ?", "i", slot) < 0)
 		return e->code;
+	if (gs_muldiv_floor(cap, len, 3600, &limit))
+		return gs_fail(e, GS_EINTERNAL, "capacity overflows");
+	if (wh > limit)
+		return gs_fail(e, GS_EINPUT, "field \"wh\": %lld Wh is more than panel "
+			       "%lld can make in a slot: capacity x slot length (%lld Wh)",
+			       (long long)wh, (long long)panel, (long long)limit);
 	if (fin != 1)
 		return gs_fail(e, GS_EREFUSED, "the oracle data of slot %lld is not "
 			       "final: report it instead", (long long)slot);

@@ -245,6 +245,7 @@ const char *const gs_migrations[] = {
 	"  snapshot_time BIGINT NOT NULL,"
 	"  snapshot_seq BIGINT NOT NULL,"
 	"  vote_end BIGINT NOT NULL,"
+	"  quorum_bps BIGINT NOT NULL,"
 	"  for_votes BIGINT NOT NULL CHECK (for_votes >= 0),"
 	"  against_votes BIGINT NOT NULL CHECK (against_votes >= 0),"
 	"  abstain_votes BIGINT NOT NULL CHECK (abstain_votes >= 0),"
@@ -259,7 +260,11 @@ const char *const gs_migrations[] = {
 	"  support TEXT NOT NULL CHECK (support IN ('for', 'against', 'abstain')),"
 	"  weight BIGINT NOT NULL CHECK (weight > 0),"
 	"  time BIGINT NOT NULL,"
-	"  PRIMARY KEY (proposal, voter));",
+	"  PRIMARY KEY (proposal, voter));"
+	/* a state made before this migration lacks the new parameter */
+	"INSERT INTO params (name, value) SELECT 'grace_period_s', 1209600 "
+	"WHERE EXISTS (SELECT 1 FROM params) AND NOT EXISTS (SELECT 1 FROM "
+	"params WHERE name = 'grace_period_s');",
 };
 
 const int gs_migration_count =

@@ -110,16 +110,19 @@ static int to_amount(json_t *item, const char **to, int64_t *amount,
 static int apply_treasury_transfer(gs_ctx *c, json_t *args, gs_err *e)
 {
 	const char *to;
-	int64_t amount;
+	int64_t amount, sys = 0;
 
-	if (to_amount(args, &to, &amount, e) || gs_account_exists(c->store, to, e))
+
+	if (to_amount(args, &to, &amount, e) || gs_account_exists(c->store, to, e) ||
+	    gs_query_int(c->store, e, &sys, "SELECT kind = 'system' FROM accounts "
+			 "WHERE name = ?", "t", to) < 0)
 		return e->code;
-	if (strcmp(to, "vault") == 0 || strcmp(to, "treasury") == 0)
+	if (sys)
 		return gs_fail(e, GS_EINPUT, "field \"to\": the treasury pays no "
 			       "system account ('%s')", to);
 	if (gs_token_move(c->store, "treasury", to, amount, e))
 		return e->code;
-	return gs_balance_records(c->store, to, c->out, e);
+	return c->out ? gs_balance_records(c->store, to, c->out, e) : GS_OK;
 }
 
 /* token.mint {to, amount} | {items:[...]}: create tokens (minter). */
