@@ -325,11 +325,13 @@ static int account_records(gs_store *s, const char *name, json_t *out,
 			     "(SELECT group_concat(role, ',') FROM "
 			     " (SELECT role FROM roles r WHERE r.account = a.name "
 			     "  ORDER BY role) x) "
-			     "FROM accounts a WHERE ? IS NULL OR a.name = ? "
+			     "FROM accounts a WHERE a.name BETWEEN ? AND ? "
 			     "ORDER BY a.name", e);
 	int rc;
 
-	if (!st || gs_bind(st, e, "tt", name, name))
+	/* one account is a primary-key lookup, all of them the whole range
+	 * (names are printable ASCII, below 0x7f) */
+	if (!st || gs_bind(st, e, "tt", name ? name : "", name ? name : "\x7f"))
 		return e->code;
 	while ((rc = gs_step(st, e)) == 1) {
 		const char *roles = gs_col_text(st, 4);

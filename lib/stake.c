@@ -634,17 +634,21 @@ int gs_stake_records(gs_store *s, const char *account, int64_t at,
 	if (at < 0)
 		q = gs_sql(s, "SELECT a.name, coalesce(s.staked, 0), coalesce(s.locked, 0), "
 			   "coalesce(s.unbonding, 0), coalesce(s.debt, 0) FROM accounts a "
-			   "LEFT JOIN stakes s ON s.account = a.name WHERE (? IS NULL AND "
-			   "s.account IS NOT NULL) OR a.name = ? ORDER BY a.name", e);
+			   "LEFT JOIN stakes s ON s.account = a.name WHERE a.name BETWEEN "
+			   "? AND ? AND (? IS NOT NULL OR s.account IS NOT NULL) ORDER "
+			   "BY a.name", e);
 	else
 		q = gs_sql(s, "SELECT a.name, coalesce(c.staked, 0), coalesce(c.locked, 0), "
 			   "coalesce(c.unbonding, 0), coalesce(c.debt, 0) FROM accounts a "
 			   "LEFT JOIN stake_checkpoints c ON c.account = a.name AND c.seq = "
 			   "(SELECT max(seq) FROM stake_checkpoints x WHERE x.account = "
-			   "a.name AND x.time <= ?) WHERE (? IS NULL AND c.account IS NOT "
-			   "NULL) OR a.name = ? ORDER BY a.name", e);
-	if (!q || (at < 0 ? gs_bind(q, e, "tt", account, account)
-			  : gs_bind(q, e, "itt", at, account, account)))
+			   "a.name AND x.time <= ?) WHERE a.name BETWEEN ? AND ? AND (? "
+			   "IS NOT NULL OR c.account IS NOT NULL) ORDER BY a.name", e);
+	/* one account is a primary-key lookup, all of them the whole range */
+	if (!q || (at < 0 ? gs_bind(q, e, "ttt", account ? account : "",
+				    account ? account : "\x7f", account)
+			  : gs_bind(q, e, "ittt", at, account ? account : "",
+				    account ? account : "\x7f", account)))
 		return e->code;
 	while ((rc = gs_step(q, e)) == 1) {
 		json_t *r = stake_record(q);
