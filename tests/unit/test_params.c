@@ -27,7 +27,7 @@ START_TEST(defaults_after_genesis)
 		{ "dispute_bond", 10000000 }, { "unbonding_period_s", 604800 },
 		{ "proposal_threshold", 1000000000 }, { "voting_delay_s", 0 },
 		{ "voting_period_s", 259200 }, { "quorum_bps", 400 },
-		{ "timelock_s", 172800 },
+		{ "timelock_s", 172800 }, { "grace_period_s", 1209600 },
 	};
 	gs_key admin;
 	gs_store *s = th_genesis(&admin);
@@ -42,7 +42,7 @@ START_TEST(defaults_after_genesis)
 		ck_assert_msg(param(s, p->name) == want, "%s = %lld, want %lld", p->name,
 			      (long long)param(s, p->name), (long long)want);
 	}
-	ck_assert_int_eq(ndefs, 20);
+	ck_assert_int_eq(ndefs, 21);
 	for (i = 0; i < sizeof expect / sizeof expect[0]; i++) {
 		ck_assert_msg(param(s, expect[i].name) == expect[i].v, "%s = %lld", expect[i].name,
 			      (long long)param(s, expect[i].name));
