@@ -434,7 +434,7 @@ static int submit_one(struct gs_cli *c, json_t *tx, int64_t max_skew)
 
 	if (!json_is_string(id))
 		id = NULL;
-	if (max_skew >= 0 && t > c->now + max_skew) {
+	if (max_skew >= 0 && max_skew <= INT64_MAX - c->now && t > c->now + max_skew) {
 		gs_fail(&e, GS_EREFUSED, "tx time is %lld s ahead of this clock",
 			(long long)(t - c->now));
 	} else if (gs_tx_apply(c->store, tx, &status, NULL, &seq, &e) == GS_OK) {

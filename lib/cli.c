@@ -26,15 +26,26 @@ static const struct option common_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* Print "prog: msg" to stderr with control bytes shown as '?': a value
+ * quoted in a message (an account name from input, ...) cannot forge a
+ * second diagnostic line or drive the terminal. */
+static void diag(struct gs_cli *c, const char *msg)
+{
+	fprintf(stderr, "%s: ", c->prog);
+	for (const unsigned char *p = (const unsigned char *)msg; *p; p++)
+		fputc(*p < 0x20 || *p == 0x7f ? '?' : *p, stderr);
+	fputc('\n', stderr);
+}
+
 void gs_cli_notice(struct gs_cli *c, const char *fmt, ...)
 {
+	char buf[1024];
 	va_list ap;
 
-	fprintf(stderr, "%s: ", c->prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	diag(c, buf);
 }
 
 /* Print the usage of the running subcommand (or the program) to f. */
@@ -57,14 +68,14 @@ static void usage_to(struct gs_cli *c, FILE *f, const struct gs_cli_cmd *cmds)
 
 int gs_cli_usage(struct gs_cli *c, const char *fmt, ...)
 {
+	char buf[1024];
 	va_list ap;
 
 	if (fmt) {
-		fprintf(stderr, "%s: ", c->prog);
 		va_start(ap, fmt);
-		vfprintf(stderr, fmt, ap);
+		vsnprintf(buf, sizeof buf, fmt, ap);
 		va_end(ap);
-		fputc('\n', stderr);
+		diag(c, buf);
 	}
 	usage_to(c, stderr, NULL);
 	return GS_EUSAGE;
@@ -72,25 +83,27 @@ int gs_cli_usage(struct gs_cli *c, const char *fmt, ...)
 
 int gs_cli_bad(struct gs_cli *c, const char *fmt, ...)
 {
+	char buf[1024];
 	va_list ap;
 
-	fprintf(stderr, "%s: ", c->prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	diag(c, buf);
 	return GS_EINPUT;
 }
 
 int gs_cli_error(struct gs_cli *c, gs_err *e)
 {
+	char buf[sizeof e->msg + 64];
+
 	if (e->item > 0 && c->lines && (size_t)e->item <= c->nlines)
-		fprintf(stderr, "%s: line %ld: %s\n", c->prog, c->lines[e->item - 1],
-			e->msg);
+		snprintf(buf, sizeof buf, "line %ld: %s", c->lines[e->item - 1], e->msg);
 	else if (e->item > 0)
-		fprintf(stderr, "%s: item %ld: %s\n", c->prog, e->item, e->msg);
+		snprintf(buf, sizeof buf, "item %ld: %s", e->item, e->msg);
 	else
-		fprintf(stderr, "%s: %s\n", c->prog, e->msg);
+		snprintf(buf, sizeof buf, "%s", e->msg);
+	diag(c, buf);
 	return e->code;
 }
 

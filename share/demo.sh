@@ -10,8 +10,12 @@
 # The state is left in ./demo/ (or $DEMO_DIR) for a look around.
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
-"$src/share/setup.sh" "$src/build"
-export PATH="$src/build/bin:$PATH"
+if [ -n "${DEMO_BIN:-}" ]; then	# programs already built (tests/valgrind/run)
+	export PATH="$DEMO_BIN:$PATH"
+else
+	"$src/share/setup.sh" "$src/build"
+	export PATH="$src/build/bin:$PATH"
+fi
 work=${DEMO_DIR:-$PWD/demo}
 rm -rf "$work"
 mkdir -p "$work"

@@ -146,6 +146,14 @@ sign_only() {
 	check_invariants
 }
 
+@test "gs submit --max-skew at the largest value allows any time (no overflow of now + skew)" {
+	genesis
+	sign_only transfer --to bob 1 --as alice --now 2026-11-25T11:00:00Z >future.ndjson
+	expect_exit 0 gs submit --max-skew 9223372036854775807 <future.ndjson
+	assert_record "$output" status=applied
+	check_invariants
+}
+
 @test "journal time never goes backwards: a tx dated earlier is journaled at the head's time" {
 	genesis
 	gs-token transfer --to bob 1 --as alice --now 2026-11-25T12:00:00Z >/dev/null
