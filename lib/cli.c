@@ -349,6 +349,22 @@ void gs_cli_print_all(struct gs_cli *c, json_t *recs)
 	json_decref(recs);
 }
 
+/* A JSON string of msg; a message cut inside a UTF-8 sequence (or holding
+ * other invalid bytes) has its non-ASCII bytes shown as '?'. */
+static json_t *text_of(const char *msg)
+{
+	char buf[sizeof ((gs_err *)0)->msg];
+	json_t *v = json_string(msg);
+
+	if (v)
+		return v;
+	snprintf(buf, sizeof buf, "%s", msg);
+	for (char *p = buf; *p; p++)
+		if ((unsigned char)*p >= 0x80)
+			*p = '?';
+	return json_string(buf);
+}
+
 json_t *gs_receipt(json_t *id, int status, int64_t seq, const gs_err *e)
 {
 	static const char *const names[] = { "applied", "duplicate", "duplicate" };
@@ -357,9 +373,9 @@ json_t *gs_receipt(json_t *id, int status, int64_t seq, const gs_err *e)
 			      status < 0 ? "rejected" : names[status], "error");
 
 	if (status < 0)
-		json_object_set_new(r, "error", json_string(e->msg));
+		json_object_set_new(r, "error", text_of(e->msg));
 	if (status == GS_UNCHANGED)
-		json_object_set_new(r, "notice", json_string(e->msg));
+		json_object_set_new(r, "notice", text_of(e->msg));
 	if (seq > 0)
 		json_object_set_new(r, "seq", json_integer(seq));
 	return r;

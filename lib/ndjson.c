@@ -160,9 +160,15 @@ int gs_ndjson_next(gs_ndjson *r, json_t **obj, long *line, gs_err *e)
 	}
 	v = json_loadb(r->buf, n, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
 		       &jerr);
-	if (v == NULL)
+	if (v == NULL) {
+		/* jansson quotes the input near the error, possibly cut inside
+		 * a UTF-8 sequence: keep the message ASCII */
+		for (char *p = jerr.text; *p; p++)
+			if ((unsigned char)*p >= 0x80 || (unsigned char)*p < 0x20)
+				*p = '?';
 		return gs_fail(e, GS_EINPUT, "line %ld: invalid JSON: %s at "
 			       "column %d", r->line, jerr.text, jerr.column);
+	}
 	if (!json_is_object(v)) {
 		json_decref(v);
 		return gs_fail(e, GS_EINPUT, "line %ld: expected a JSON object",

@@ -375,6 +375,7 @@ bad() {
 @test "submit-duplicate-key" { bad submit-duplicate-key; }
 @test "submit-empty-input" { bad submit-empty-input; }
 @test "submit-escaped-nul" { bad submit-escaped-nul; }
+@test "submit-escape-cut-utf8" { bad submit-escape-cut-utf8; }
 @test "submit-id-65-chars" { bad submit-id-65-chars; }
 @test "submit-id-bad-chars" { bad submit-id-bad-chars; }
 @test "submit-id-number" { bad submit-id-number; }
