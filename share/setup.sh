@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # setup.sh - install missing build dependencies (Debian), bootstrap, configure, build.
 # Usage: share/setup.sh [BUILD_DIR [CONFIGURE_ARGS...]]  (default build dir: build/)
+# GS_EXTRA_PKGS: more Debian packages to install (share/test.sh: valgrind, clang).
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$src/build}
 shift || true
 
 pkgs="autoconf automake libtool pkg-config make gcc libsqlite3-dev libsodium-dev
-      libjansson-dev check bats sqlite3"
+      libjansson-dev check bats sqlite3 ${GS_EXTRA_PKGS:-}"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # test.sh - the whole test suite from a bare Debian 12: installs what is missing,
-# builds in build/, runs `make check` (unit + CLI tests), the same again under
-# ASan/UBSan in build-asan/, and `make distcheck`.
+# builds in build/, runs `make check` (unit + CLI tests, the bad-input corpus,
+# the crash and concurrency tests), the same again under ASan/UBSan in
+# build-asan/, the protocol simulator over a bounded set of seeds, the demo
+# day with every program under valgrind, each fuzz target for a bounded time
+# (fixed seed), and `make distcheck`. About 15 minutes on 2 cores.
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -23,12 +26,21 @@ count() {
 		END { print p + 0, f + 0 }'
 }
 
+export GS_EXTRA_PKGS="valgrind clang libclang-rt-14-dev"
 "$src/share/setup.sh" "$src/build"
 echo "== make check"
 check "$src/build"
 echo "== make check with AddressSanitizer + UBSan"
 "$src/share/setup.sh" "$src/build-asan" --enable-sanitizers
 ASAN_OPTIONS=detect_leaks=1 check "$src/build-asan"
+if [ -x "$src/build/tests/sim/sim" ]; then
+	echo "== protocol simulator (bounded seeds)"
+	SIM="$src/build/tests/sim/sim" "$src/tests/sim/run" --seeds "${SIM_SEEDS:-10}"
+fi
+echo "== the demo day under valgrind"
+"$src/tests/valgrind/run" "$src/build"
+echo "== fuzzing (bounded time, fixed seed)"
+FUZZ_FLAGS="-seed=1" "$src/fuzz/run" "${FUZZ_SECONDS:-30}"
 echo "== make distcheck"
 (cd "$src/build" && make -s distcheck >distcheck.log 2>&1) || {
 	grep -E '^(FAIL|ERROR)|^not ok|error' "$src/build/distcheck.log" | head -40
