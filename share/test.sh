@@ -35,12 +35,12 @@ echo "== make check with AddressSanitizer + UBSan"
 ASAN_OPTIONS=detect_leaks=1 check "$src/build-asan"
 if [ -x "$src/build/tests/sim/sim" ]; then
 	echo "== protocol simulator (bounded seeds)"
-	SIM="$src/build/tests/sim/sim" "$src/tests/sim/run" --seeds "${SIM_SEEDS:-10}"
+	SIM="$src/build/tests/sim/sim" "$src/tests/sim/run" --seeds "${SIM_SEEDS:-6}"
 fi
 echo "== the demo day under valgrind"
 "$src/tests/valgrind/run" "$src/build"
 echo "== fuzzing (bounded time, fixed seed)"
-FUZZ_FLAGS="-seed=1" "$src/fuzz/run" "${FUZZ_SECONDS:-30}"
+FUZZ_FLAGS="-seed=1" "$src/fuzz/run" "${FUZZ_SECONDS:-20}"
 echo "== make distcheck"
 (cd "$src/build" && make -s distcheck >distcheck.log 2>&1) || {
 	grep -E '^(FAIL|ERROR)|^not ok|error' "$src/build/distcheck.log" | head -40
