@@ -64,7 +64,11 @@ DIR=
 KEEP=0
 
 usage() {
-	sed -n '6,7p' "$0" | sed 's/^# \{0,1\}//'
+	if [ "${1:-64}" = 0 ]; then
+		sed -n '6,7p' "$0" | sed 's/^# \{0,1\}//'
+	else
+		sed -n '6,7p' "$0" | sed 's/^# \{0,1\}//' >&2
+	fi
 	exit "${1:-64}"
 }
 
@@ -547,7 +551,7 @@ echo "$prog: tick steps applied: $steps (ticks that got 75 after some steps: $pa
 echo "$prog: refused: $r1 by a protocol rule (exit 1), $r65 as malformed (exit 65)"
 if ls w*.refused >/dev/null 2>&1; then
 	echo "$prog: refusals by reason:"
-	cat w*.refused | sed 's/[0-9][0-9]*/N/g; s/[0-9TZ:.-]*Z\>/T/g' | sort | uniq -c | sort -rn |
+	cat w*.refused | sed 's/[0-9]\{4\}-[0-9][0-9]-[0-9][0-9]T[0-9:]*Z/TIME/g; s/[0-9][0-9]*/N/g' | sort | uniq -c | sort -rn |
 		sed "s/^/$prog:   /"
 fi
 echo "$prog: run $run_ms ms, total $(ms_since "$t_start") ms"

@@ -14,8 +14,8 @@
 #   buy       a 2,000-order gs-auction order batch (buys: escrow locked);
 #   sell      a 1,000-order gs-auction order batch (sells: stake collateral);
 #   report    a gs-oracle report batch (1,000 panels, the last two slots);
-#   submit    gs submit of 15 transfers signed beforehand (--sign-only),
-#             each its own tx;
+#   submit    gs submit of 8 transfer batches of 300 items, signed
+#             beforehand (--sign-only), each its own tx;
 #   tick      gs tick: oracle finalize, clear the slot whose gate closed
 #             (the orders of the cycle before), compute and finalize
 #             settlement; each step its own tx.
@@ -61,7 +61,11 @@ DIR=
 KEEP=0
 
 usage() {
-	sed -n '4,6p' "$0" | sed 's/^# \{0,1\}//'
+	if [ "${1:-64}" = 0 ]; then
+		sed -n '5,6p' "$0" | sed 's/^# \{0,1\}//'
+	else
+		sed -n '5,6p' "$0" | sed 's/^# \{0,1\}//' >&2
+	fi
 	exit "${1:-64}"
 }
 
@@ -98,7 +102,8 @@ done
 TRANSFER_LINES=$((5000 * SCALE))
 BUY_ORDERS=$((2000 * SCALE))
 SELL_ORDERS=$((1000 * SCALE))	# 1 Wh each over 4 panels of 2500 Wh a slot
-SUBMIT_TXS=15
+SUBMIT_TXS=8
+SUBMIT_ITEMS=$((300 * SCALE))
 REPORT_PANELS=$((1000 * SCALE))	# panels reported on, 2 slots each
 
 if [ -n "$DIR" ]; then
@@ -292,19 +297,21 @@ gen_reports() {
 	}'
 }
 
-# gen_submit SEED: SUBMIT_TXS single transfers signed by the payers, at the
-# clock T, with ids ID.1, ID.2, ... (ID: the next attempt's).
+# gen_submit SEED: SUBMIT_TXS transfer batches of SUBMIT_ITEMS items, each
+# signed by one of the payers at the clock T, with ids ID.1, ID.2, ... (ID:
+# the next attempt's).
 gen_submit() {
-	local k x=$1 from to amount
+	local k x=$1 from
 	for ((k = 1; k <= SUBMIT_TXS; k++)); do
 		x=$((x * 48271 % 2147483647))
 		from=${PAYERS[$((x % 4))]}
-		x=$((x * 48271 % 2147483647))
-		to=${RECIPIENTS[$((x % ${#RECIPIENTS[@]}))]}
-		x=$((x * 48271 % 2147483647))
-		amount=$((x % 1000 + 1))
-		GS_NOW=$T gs-token transfer --to "$to" "$(printf '0.%06d' "$amount")" --as "$from" \
-			--sign-only --id "submit-$((ATTEMPT + 1)).$k" || fail "signing failed"
+		awk -v x="$x" -v n="$SUBMIT_ITEMS" -v to="${RECIPIENTS[*]}" "$AWK_RNG"'
+		BEGIN {
+			m = split(to, t, " ")
+			for (i = 1; i <= n; i++)
+				printf "{\"to\":\"%s\",\"amount\":%d}\n", t[1 + rnd(m)], 1 + rnd(1000)
+		}' | GS_NOW=$T gs-token transfer --as "$from" --sign-only --id "submit-$((ATTEMPT + 1)).$k" ||
+			fail "signing failed"
 	done
 }
 
@@ -411,7 +418,15 @@ check_submit() {
 	balances >bal.after
 	head -n "$1" batch.ndjson | awk "$AWK_JF"'
 		FNR == NR { av[$1] = $2; lk[$1] = $3; next }
-		{ a = jf($0, "amount"); d[jf($0, "to")] += a; d[jf($0, "actor")] -= a }
+		{
+			from = jf($0, "actor"); r = $0
+			while (match(r, /"to":"[^"]*","amount":[0-9]+/)) {
+				it = substr(r, RSTART, RLENGTH); r = substr(r, RSTART + RLENGTH)
+				split(it, f, "\"")
+				a = substr(it, index(it, "\"amount\":") + 9)
+				d[f[4]] += a; d[from] -= a
+			}
+		}
 		END { for (k in av) printf "%s %.0f %s\n", k, av[k] + d[k], lk[k] }' \
 		bal.before - | sort >bal.expected
 	cmp -s bal.after bal.expected ||
