@@ -8,7 +8,6 @@
 /* Parameters an order or a clearing needs, read once per tx. */
 struct auction_params {
 	int64_t slot_seconds, gate, price_min, price_max, penalty_bps, min_stake;
-	int64_t decimals;
 };
 
 static int params_load(gs_store *s, struct auction_params *p, gs_err *e)
@@ -18,8 +17,7 @@ static int params_load(gs_store *s, struct auction_params *p, gs_err *e)
 	    gs_param_get(s, "price_min", &p->price_min, e) ||
 	    gs_param_get(s, "price_max", &p->price_max, e) ||
 	    gs_param_get(s, "penalty_bps", &p->penalty_bps, e) ||
-	    gs_param_get(s, "seller_min_stake", &p->min_stake, e) ||
-	    gs_param_get(s, "decimals", &p->decimals, e))
+	    gs_param_get(s, "seller_min_stake", &p->min_stake, e))
 		return e->code;
 	return GS_OK;
 }
@@ -184,13 +182,6 @@ static int check_seller(gs_ctx *c, struct intake *in, gs_err *e)
 	return GS_OK;
 }
 
-/* Display form of base units for messages. */
-static const char *credits(const struct intake *in, int64_t v, char *buf,
-			   size_t n)
-{
-	return gs_decimal_format(v, (int)in->p.decimals, buf, n);
-}
-
 /* Count an order's escrow and collateral against what the actor has:
  * its available balance and free stake less what earlier orders of the
  * tx took. */
@@ -205,14 +196,14 @@ static int reserve(gs_ctx *c, struct intake *in, int64_t slot, int64_t escrow,
 	if (escrow > in->available - in->escrow)
 		return gs_fail(e, GS_EREFUSED, "insufficient balance for the escrow: "
 			       "'%s' has %s available, the orders need %s", c->actor,
-			       credits(in, in->available, a, sizeof a),
-			       credits(in, in->escrow > INT64_MAX - escrow ? INT64_MAX
+			       gs_credits(c->store, in->available, a, sizeof a),
+			       gs_credits(c->store, in->escrow > INT64_MAX - escrow ? INT64_MAX
 				       : in->escrow + escrow, b, sizeof b));
 	if (col > in->free_stake - in->collateral)
 		return gs_fail(e, GS_EREFUSED, "insufficient free stake for the "
 			       "collateral: '%s' has %s free, the sells need %s",
-			       c->actor, credits(in, in->free_stake, a, sizeof a),
-			       credits(in, in->collateral > INT64_MAX - col ? INT64_MAX
+			       c->actor, gs_credits(c->store, in->free_stake, a, sizeof a),
+			       gs_credits(c->store, in->collateral > INT64_MAX - col ? INT64_MAX
 				       : in->collateral + col, b, sizeof b));
 	in->escrow += escrow;
 	in->collateral += col;

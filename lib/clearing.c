@@ -26,47 +26,71 @@ static int cmp_sell(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-/* Marginal order with its remainder, for largest-remainder shares. */
-struct share {
-	struct gs_order *o;
+/* A share's remainder and tie key, for largest-remainder rounding. */
+struct lr {
 	__int128 rem;
+	int64_t key;
+	size_t i;
 };
 
-static int cmp_share(const void *a, const void *b)
+static int cmp_lr(const void *a, const void *b)
 {
-	const struct share *x = a, *y = b;
+	const struct lr *x = a, *y = b;
 
 	if (x->rem != y->rem)
 		return x->rem > y->rem ? -1 : 1;
-	return x->o->seq < y->o->seq ? -1 : x->o->seq > y->o->seq;
+	return x->key < y->key ? -1 : x->key > y->key;
+}
+
+int gs_split(int64_t total, const int64_t *w, const int64_t *key, size_t n,
+	     int64_t *out)
+{
+	__int128 sum = 0, given = 0;
+	struct lr *r;
+
+	for (size_t i = 0; i < n; i++) {
+		sum += w[i];
+		out[i] = 0;
+	}
+	if (total <= 0 || sum == 0)
+		return 0;
+	if (!(r = malloc(n * sizeof *r)))
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		__int128 num = (__int128)total * w[i];
+		out[i] = (int64_t)(num / sum);
+		given += out[i];
+		r[i] = (struct lr){ num % sum, key[i], i };
+	}
+	qsort(r, n, sizeof *r, cmp_lr);
+	for (size_t i = 0; given < total; i++, given++)
+		out[r[i].i]++;
+	free(r);
+	return 0;
 }
 
 /* Split residual among the k orders at the clearing price pro rata to
- * their quantity (total q), whole Wh, largest remainder, ties to the
- * earlier entry. */
-static int split(struct gs_order **at, size_t k, __int128 q, __int128 residual,
-		 gs_err *e)
+ * their quantity, whole Wh, largest remainder, ties to the earlier
+ * entry. */
+static int split(struct gs_order **at, size_t k, int64_t residual, gs_err *e)
 {
-	struct share *sh;
-	__int128 given = 0;
+	int64_t *w = malloc(3 * (k ? k : 1) * sizeof *w), *key, *out;
+	int rc = 0;
 
-	if (k == 0 || residual == 0)
-		return GS_OK;
-	sh = malloc(k * sizeof *sh);
-	if (!sh)
+	if (!w)
 		return gs_fail(e, GS_EINTERNAL, "out of memory");
+	key = w + k;
+	out = w + 2 * k;
 	for (size_t i = 0; i < k; i++) {
-		__int128 num = residual * at[i]->qty;
-		at[i]->fill = (int64_t)(num / q);
-		sh[i].o = at[i];
-		sh[i].rem = num % q;
-		given += at[i]->fill;
+		w[i] = at[i]->qty;
+		key[i] = at[i]->seq;
 	}
-	qsort(sh, k, sizeof *sh, cmp_share);
-	for (size_t i = 0; given < residual; i++, given++)
-		sh[i].o->fill++;
-	free(sh);
-	return GS_OK;
+	if (gs_split(residual, w, key, k, out))
+		rc = gs_fail(e, GS_EINTERNAL, "out of memory");
+	for (size_t i = 0; i < k && !rc; i++)
+		at[i]->fill = out[i];
+	free(w);
+	return rc;
 }
 
 /* Greedy matching of the sorted sides: the largest volume among the
@@ -120,7 +144,7 @@ static int fill_side(struct gs_order **side, size_t n, int64_t p, int buy,
 		     __int128 volume, gs_err *e)
 {
 	struct gs_order **at = malloc((n ? n : 1) * sizeof *at);
-	__int128 full = 0, q = 0;
+	__int128 full = 0;
 	size_t k = 0;
 	int rc;
 
@@ -132,12 +156,10 @@ static int fill_side(struct gs_order **side, size_t n, int64_t p, int buy,
 		o->fill = inside ? o->qty : 0;
 		if (inside)
 			full += o->qty;
-		else if (o->price == p) {
+		else if (o->price == p)
 			at[k++] = o;
-			q += o->qty;
-		}
 	}
-	rc = split(at, k, q, volume - full, e);
+	rc = split(at, k, (int64_t)(volume - full), e);
 	free(at);
 	return rc;
 }

@@ -191,22 +191,20 @@ static int apply_propose(gs_ctx *c, json_t *args, gs_err *e)
 	gs_stake st;
 	char *acts;
 	char a[32], b[32];
-	int64_t dec = 6;
 
 	if (gs_json_only(args, fields, e) ||
 	    gs_json_str(args, "title", 200, 0, &title, e) ||
 	    gs_json_str(args, "description", 4000, 1, &desc, e) ||
 	    params_load(c->store, &dp, e) ||
-	    gs_stake_get(c->store, c->actor, &st, e) ||
-	    gs_param_get(c->store, "decimals", &dec, e))
+	    gs_stake_get(c->store, c->actor, &st, e))
 		return e->code;
 	if (!title[0])
 		return gs_fail(e, GS_EINPUT, "field \"title\": must not be empty");
 	if (st.staked < dp.threshold)
 		return gs_fail(e, GS_EREFUSED, "'%s' has %s staked, a proposal needs "
 			       "%s (proposal_threshold)", c->actor,
-			       gs_decimal_format(st.staked, (int)dec, a, sizeof a),
-			       gs_decimal_format(dp.threshold, (int)dec, b, sizeof b));
+			       gs_credits(c->store, st.staked, a, sizeof a),
+			       gs_credits(c->store, dp.threshold, b, sizeof b));
 	if (check_actions(c, json_object_get(args, "actions"), e))
 		return e->code;
 	snap = c->time + dp.delay;

@@ -256,6 +256,8 @@ int gs_param_check(gs_store *s, const char *name, int64_t value, gs_err *e);
 int64_t gs_param_scale(const struct gs_param_def *p, int64_t v, int decimals);
 /* Append a {"type":"param"} record per parameter to out. */
 int gs_params_list(gs_store *s, json_t *out, gs_err *e);
+/* Base units v as credits in the token's decimals, for messages. */
+const char *gs_credits(gs_store *s, int64_t v, char *buf, size_t n);
 
 /* ---- journal, transactions (journal.c) ----------------------------------- */
 
@@ -531,6 +533,12 @@ struct gs_clearing {
 	int has_price;
 };
 
+/* Largest-remainder split: out[i] = share of total pro rata to w[i] >= 0
+ * (sum of w >= total >= 0), whole units adding up to total, equal
+ * remainders to the lower key[i]. The pro-rata rule of DESIGN §6 and §9;
+ * returns -1 when out of memory. */
+int gs_split(int64_t total, const int64_t *w, const int64_t *key, size_t n,
+	     int64_t *out);
 /* Clear the book o[0..n) by DESIGN §9: sets out and every order's fill
  * (sum of buy fills = sum of sell fills = volume; all at the price).
  * GS_EINPUT for a non-positive quantity or a volume beyond int64. */

@@ -49,18 +49,16 @@ static int slot_final(gs_store *s, int64_t slot, gs_err *e)
 static int eligible(gs_ctx *c, const struct oracle_params *p, gs_err *e)
 {
 	char a[32], b[32];
-	int64_t dec = 6;
 	gs_stake st;
 
-	if (gs_stake_get(c->store, c->actor, &st, e) ||
-	    gs_param_get(c->store, "decimals", &dec, e))
+	if (gs_stake_get(c->store, c->actor, &st, e))
 		return e->code;
 	if (st.staked >= p->min_stake)
 		return GS_OK;
 	return gs_fail(e, GS_EREFUSED, "oracle '%s' has %s staked, needs at least "
 		       "%s (oracle_min_stake)", c->actor,
-		       gs_decimal_format(st.staked, (int)dec, a, sizeof a),
-		       gs_decimal_format(p->min_stake, (int)dec, b, sizeof b));
+		       gs_credits(c->store, st.staked, a, sizeof a),
+		       gs_credits(c->store, p->min_stake, b, sizeof b));
 }
 
 /* One {panel, slot, wh} reading: checks, then the oracle's report for the

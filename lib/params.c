@@ -145,6 +145,14 @@ const struct gs_cmd gs_params_cmds[] = {
 	{ NULL, NULL, NULL },
 };
 
+const char *gs_credits(gs_store *s, int64_t v, char *buf, size_t n)
+{
+	int64_t dec = 6;
+
+	gs_param_get(s, "decimals", &dec, NULL);
+	return gs_decimal_format(v, (int)dec, buf, n);
+}
+
 int gs_params_list(gs_store *s, json_t *out, gs_err *e)
 {
 	gs_stmt *st = gs_sql(s, "SELECT name, value FROM params ORDER BY name", e);

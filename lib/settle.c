@@ -52,51 +52,6 @@ static void settlement_free(struct settlement *s)
 	memset(s, 0, sizeof *s);
 }
 
-/* Largest-remainder split: out[i] = share of total pro rata to w[i]
- * (sum of w >= total >= 0), whole units adding up to total; equal
- * remainders go to the lower key[i]. Returns -1 when out of memory. */
-struct lr {
-	__int128 rem;
-	int64_t key;
-	size_t i;
-};
-
-static int cmp_lr(const void *a, const void *b)
-{
-	const struct lr *x = a, *y = b;
-
-	if (x->rem != y->rem)
-		return x->rem > y->rem ? -1 : 1;
-	return x->key < y->key ? -1 : x->key > y->key;
-}
-
-static int split(int64_t total, const int64_t *w, const int64_t *key, size_t n,
-		 int64_t *out)
-{
-	__int128 sum = 0, given = 0;
-	struct lr *r;
-
-	for (size_t i = 0; i < n; i++) {
-		sum += w[i];
-		out[i] = 0;
-	}
-	if (total <= 0 || sum == 0)
-		return 0;
-	if (!(r = malloc(n * sizeof *r)))
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		__int128 num = (__int128)total * w[i];
-		out[i] = (int64_t)(num / sum);
-		given += out[i];
-		r[i] = (struct lr){ num % sum, key[i], i };
-	}
-	qsort(r, n, sizeof *r, cmp_lr);
-	for (size_t i = 0; given < total; i++, given++)
-		out[r[i].i]++;
-	free(r);
-	return 0;
-}
-
 /* floor(q * p / 1000) and ceil(q * p / 1000) in 128 bits; -1 when the
  * result does not fit. */
 static int value_of(int64_t q, int64_t p, int up, int64_t *v)
@@ -269,7 +224,7 @@ static int settle_panel(gs_store *gst, struct settlement *x, struct sorder **s,
 		w[i] = s[i]->fill;
 		key[i] = s[i]->id;
 	}
-	if (split(wh < sold ? wh : sold, w, key, k, out)) {
+	if (gs_split(wh < sold ? wh : sold, w, key, k, out)) {
 		free(w);
 		return gs_fail(e, GS_EINTERNAL, "out of memory");
 	}
@@ -317,7 +272,7 @@ static int split_buys(int64_t total, struct sorder **b, size_t k,
 		return gs_fail(e, GS_EINTERNAL, "out of memory");
 	for (size_t i = 0; i < k; i++)
 		key[i] = b[i]->id;
-	if (split(total, w, key, k, out)) {
+	if (gs_split(total, w, key, k, out)) {
 		free(key);
 		return gs_fail(e, GS_EINTERNAL, "out of memory");
 	}

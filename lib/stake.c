@@ -62,15 +62,6 @@ static int64_t free_of(const gs_stake *st)
 	return st->staked - st->locked - st->unbonding;
 }
 
-/* Display form of base units for messages. */
-static const char *credits(gs_store *s, int64_t v, char *buf, size_t n)
-{
-	int64_t dec = 6;
-
-	gs_param_get(s, "decimals", &dec, NULL);
-	return gs_decimal_format(v, (int)dec, buf, n);
-}
-
 /* Refuse system accounts as stakers. */
 static int staker(gs_store *s, const char *account, gs_err *e)
 {
@@ -117,8 +108,8 @@ static int apply_request_withdraw(gs_ctx *c, json_t *args, gs_err *e)
 	if (free_of(&st) < amount)
 		return gs_fail(e, GS_EREFUSED, "insufficient free stake: '%s' has %s "
 			       "free, needs %s", c->actor,
-			       credits(c->store, free_of(&st), a, sizeof a),
-			       credits(c->store, amount, b, sizeof b));
+			       gs_credits(c->store, free_of(&st), a, sizeof a),
+			       gs_credits(c->store, amount, b, sizeof b));
 	if (gs_query_int(c->store, e, &id, "SELECT coalesce(max(id), 0) + 1 "
 			 "FROM unbondings", "") < 0 ||
 	    gs_exec(c->store, e, "INSERT INTO unbondings (id, account, amount, "
@@ -268,8 +259,8 @@ int gs_stake_lock(gs_ctx *c, const char *account, int64_t amount,
 	if (free_of(&st) < amount)
 		return gs_fail(e, GS_EREFUSED, "insufficient free stake: '%s' has %s "
 			       "free, needs %s", account,
-			       credits(c->store, free_of(&st), a, sizeof a),
-			       credits(c->store, amount, b, sizeof b));
+			       gs_credits(c->store, free_of(&st), a, sizeof a),
+			       gs_credits(c->store, amount, b, sizeof b));
 	if (gs_query_int(c->store, e, id, "SELECT coalesce(max(id), 0) + 1 FROM "
 			 "stake_locks", "") < 0 ||
 	    gs_exec(c->store, e, "INSERT INTO stake_locks (id, account, amount, "
@@ -487,7 +478,7 @@ static int apply_repay(gs_ctx *c, json_t *args, gs_err *e)
 		return gs_fail(e, GS_EALREADY, "'%s' has no debt", c->actor);
 	if (amount > st.debt)
 		return gs_fail(e, GS_EINPUT, "field \"amount\": more than the debt of %s",
-			       credits(c->store, st.debt, a, sizeof a));
+			       gs_credits(c->store, st.debt, a, sizeof a));
 	if (gs_token_move(c->store, c->actor, "treasury", amount, e) ||
 	    stake_change(c, c->actor, 0, 0, 0, -amount, e))
 		return e->code;

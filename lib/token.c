@@ -29,7 +29,7 @@ static int available_of(gs_store *s, const char *account, int64_t *avail,
 static int debit(gs_store *s, const char *account, int64_t amount,
 		 gs_err *e)
 {
-	int64_t avail, dec;
+	int64_t avail;
 	char a[32], b[32];
 
 	if (gs_exec(s, e, "UPDATE balances SET available = available - ? "
@@ -38,13 +38,11 @@ static int debit(gs_store *s, const char *account, int64_t amount,
 		return e->code;
 	if (gs_store_changes(s) == 1)
 		return GS_OK;
-	if (available_of(s, account, &avail, e) ||
-	    gs_param_get(s, "decimals", &dec, e))
+	if (available_of(s, account, &avail, e))
 		return e->code;
 	return gs_fail(e, GS_EREFUSED, "insufficient balance: '%s' has %s "
-		       "available, needs %s", account,
-		       gs_decimal_format(avail, (int)dec, a, sizeof a),
-		       gs_decimal_format(amount, (int)dec, b, sizeof b));
+		       "available, needs %s", account, gs_credits(s, avail, a, sizeof a),
+		       gs_credits(s, amount, b, sizeof b));
 }
 
 /* Add amount to account's available balance; GS_EINPUT if unknown.
