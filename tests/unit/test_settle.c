@@ -40,43 +40,13 @@ static void vreport(const char *msg, void *arg)
 	fprintf(stderr, "verify: %s\n", msg);
 }
 
-static int64_t q(gs_store *s, const char *sql)
-{
-	int64_t v = -1;
-	gs_err e;
-
-	ck_assert_msg(gs_query_int(s, &e, &v, sql, "") == 1, "query %s", sql);
-	return v;
-}
-
-static int64_t num(json_t *r, const char *k)
-{
-	json_t *v = json_object_get(r, k);
-
-	ck_assert_msg(json_is_integer(v), "field %s is not an integer", k);
-	return json_integer_value(v);
-}
-
-static const char *str(json_t *r, const char *k)
-{
-	json_t *v = json_object_get(r, k);
-
-	ck_assert_msg(json_is_string(v), "field %s is not a string", k);
-	return json_string_value(v);
-}
-
-#define OK(s, k, cmd, args, time) ok_(s, k, cmd, args, time, __LINE__)
-static void ok_(gs_store *s, const gs_key *k, const char *cmd, json_t *args, int64_t time,
-		int line)
-{
-	int status = -1;
-	gs_err e;
-
-	ck_assert_msg(th_apply_status(s, k, cmd, args, time, &status, NULL, &e) == GS_OK,
-		      "line %d: %s by %s: %s", line, cmd, k->name, e.msg);
-	ck_assert_msg(status == GS_APPLIED, "line %d: %s by %s: status %d (%s)", line, cmd,
-		      k->name, status, e.msg);
-}
+/* shared helpers of testhelp.h under this file's short names */
+#define q th_q
+#define num th_num
+#define str th_str
+#define OK TH_OK
+#define OK_OUT TH_OK_OUT
+#define REFUSE TH_REFUSE
 
 static json_t *slot_args(int64_t slot)
 {
@@ -84,51 +54,6 @@ static json_t *slot_args(int64_t slot)
 			 : json_pack("{s:i}", "due", 1);
 }
 
-/* ---- state snapshots and refusals ------------------------------------------ */
-
-struct snap {
-	unsigned char d[32];
-	int64_t rows;
-};
-
-static struct snap snap(gs_store *s)
-{
-	struct snap x;
-	gs_err e;
-
-	ck_assert_int_eq(gs_state_digest(s, x.d, &e), GS_OK);
-	x.rows = th_journal_rows(s);
-	return x;
-}
-
-/* A tx that must fail with code (or, code GS_EALREADY, be reported
- * GS_UNCHANGED), mention needle, and leave the state and journal as they
- * were. */
-#define REFUSE(s, k, code, needle, cmd, args, time) \
-	refuse_(s, k, code, needle, cmd, args, time, __LINE__)
-static void refuse_(gs_store *s, const gs_key *k, int code, const char *needle,
-		    const char *cmd, json_t *args, int64_t time, int line)
-{
-	struct snap a = snap(s), b;
-	int status = -1, rc;
-	gs_err e;
-
-	memset(&e, 0, sizeof e);
-	rc = th_apply_status(s, k, cmd, args, time, &status, NULL, &e);
-	if (code == GS_EALREADY) {
-		ck_assert_msg(rc == GS_OK && status == GS_UNCHANGED,
-			      "line %d: %s by %s: exit %d status %d, want unchanged (%s)",
-			      line, cmd, k->name, rc, status, e.msg);
-	} else {
-		ck_assert_msg(rc == code, "line %d: %s by %s: exit %d, want %d (%s)", line,
-			      cmd, k->name, rc, code, e.msg);
-	}
-	ck_assert_msg(!needle || strstr(e.msg, needle), "line %d: <%s> not in <%s>", line,
-		      needle, e.msg);
-	b = snap(s);
-	ck_assert_msg(memcmp(a.d, b.d, 32) == 0 && a.rows == b.rows,
-		      "line %d: %s changed the state", line, cmd);
-}
 
 /* ---- setup ------------------------------------------------------------------ */
 

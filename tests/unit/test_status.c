@@ -34,34 +34,10 @@
  * each for all but admin. */
 static gs_key admin, orc, alice, bob, dave;
 
-static const char *str(json_t *r, const char *k)
-{
-	json_t *v = json_object_get(r, k);
-
-	ck_assert_msg(json_is_string(v), "field %s is not a string", k);
-	return json_string_value(v);
-}
-
-static int64_t num(json_t *r, const char *k)
-{
-	json_t *v = json_object_get(r, k);
-
-	ck_assert_msg(json_is_integer(v), "field %s is not an integer", k);
-	return json_integer_value(v);
-}
-
-#define OK(s, k, cmd, args, time) ok_(s, k, cmd, args, time, __LINE__)
-static void ok_(gs_store *s, const gs_key *k, const char *cmd, json_t *args, int64_t time,
-		int line)
-{
-	int status = -1;
-	gs_err e;
-
-	ck_assert_msg(th_apply_status(s, k, cmd, args, time, &status, NULL, &e) == GS_OK,
-		      "line %d: %s by %s: %s", line, cmd, k->name, e.msg);
-	ck_assert_msg(status == GS_APPLIED, "line %d: %s by %s: status %d (%s)", line, cmd,
-		      k->name, status, e.msg);
-}
+/* shared helpers of testhelp.h under this file's short names */
+#define num th_num
+#define str th_str
+#define OK TH_OK
 
 static json_t *slot_args(int64_t slot)
 {

@@ -226,3 +226,79 @@ char *th_capture_end(int fd, int saved)
 	close(saved);
 	return buf;
 }
+
+int64_t th_q(gs_store *s, const char *sql)
+{
+	int64_t v = -1;
+	gs_err e;
+
+	ck_assert_msg(gs_query_int(s, &e, &v, sql, "") == 1, "query %s", sql);
+	return v;
+}
+
+int64_t th_num(json_t *r, const char *k)
+{
+	json_t *v = json_object_get(r, k);
+
+	ck_assert_msg(json_is_integer(v), "field %s is not an integer", k);
+	return json_integer_value(v);
+}
+
+const char *th_str(json_t *r, const char *k)
+{
+	json_t *v = json_object_get(r, k);
+
+	ck_assert_msg(json_is_string(v), "field %s is not a string", k);
+	return json_string_value(v);
+}
+
+void th_ok_(gs_store *s, const gs_key *k, const char *cmd, json_t *args,
+	    int64_t time, json_t **out, int line)
+{
+	int status = -1;
+	gs_err e;
+
+	ck_assert_msg(th_apply_status(s, k, cmd, args, time, &status, out, &e) == GS_OK,
+		      "line %d: %s by %s: %s", line, cmd, k->name, e.msg);
+	ck_assert_msg(status == GS_APPLIED, "line %d: %s by %s: status %d (%s)", line, cmd,
+		      k->name, status, e.msg);
+}
+
+/* State digest and journal rows, to compare before and after. */
+struct th_snap {
+	unsigned char d[32];
+	int64_t rows;
+};
+
+static struct th_snap th_snap(gs_store *s)
+{
+	struct th_snap x;
+	gs_err e;
+
+	ck_assert_int_eq(gs_state_digest(s, x.d, &e), GS_OK);
+	x.rows = th_journal_rows(s);
+	return x;
+}
+
+void th_refuse_(gs_store *s, const gs_key *k, int code, const char *needle,
+		const char *cmd, json_t *args, int64_t time, int line)
+{
+	struct th_snap a = th_snap(s), b;
+	int status = -1, rc;
+	gs_err e;
+
+	memset(&e, 0, sizeof e);
+	rc = th_apply_status(s, k, cmd, args, time, &status, NULL, &e);
+	if (code == GS_EALREADY)
+		ck_assert_msg(rc == GS_OK && status == GS_UNCHANGED,
+			      "line %d: %s by %s: exit %d status %d, want unchanged (%s)",
+			      line, cmd, k->name, rc, status, e.msg);
+	else
+		ck_assert_msg(rc == code, "line %d: %s by %s: exit %d, want %d (%s)", line,
+			      cmd, k->name, rc, code, e.msg);
+	ck_assert_msg(!needle || strstr(e.msg, needle), "line %d: <%s> not in <%s>", line,
+		      needle, e.msg);
+	b = th_snap(s);
+	ck_assert_msg(memcmp(a.d, b.d, 32) == 0 && a.rows == b.rows,
+		      "line %d: %s changed the state", line, cmd);
+}

@@ -46,4 +46,25 @@ void th_unlink(const char *path);
  * returns what was written (malloc'd, NUL-terminated). */
 int th_capture_begin(int fd);
 char *th_capture_end(int fd, int saved);
+
+/* ---- added for the settlement, governance and status tests ---- */
+/* The one integer a query returns (asserts it returns a row). */
+int64_t th_q(gs_store *s, const char *sql);
+/* Member k of record r, asserted to be an integer / a string. */
+int64_t th_num(json_t *r, const char *k);
+const char *th_str(json_t *r, const char *k);
+/* cmd(args) signed by k at time must apply; its records in *out (may be
+ * NULL). */
+#define TH_OK(s, k, cmd, args, time) th_ok_(s, k, cmd, args, time, NULL, __LINE__)
+#define TH_OK_OUT(s, k, cmd, args, time, out) \
+	th_ok_(s, k, cmd, args, time, out, __LINE__)
+void th_ok_(gs_store *s, const gs_key *k, const char *cmd, json_t *args,
+	    int64_t time, json_t **out, int line);
+/* cmd(args) must fail with code (GS_EALREADY: be reported GS_UNCHANGED),
+ * mention needle (NULL: anything), and leave the state digest and the
+ * journal as they were. */
+#define TH_REFUSE(s, k, code, needle, cmd, args, time) \
+	th_refuse_(s, k, code, needle, cmd, args, time, __LINE__)
+void th_refuse_(gs_store *s, const gs_key *k, int code, const char *needle,
+		const char *cmd, json_t *args, int64_t time, int line);
 #endif
