@@ -73,6 +73,42 @@ snapshot() {
 	printf 'seq %s digest %s\n' "$(jf seq "$v")" "$(jf digest "$v")"
 }
 
+# clean_error [PROG [SUB]]: the last run printed nothing on stdout and a
+# diagnostic prefixed "PROG:" ("gs SUB:" for gs; PROG defaults to the
+# file's $PROG) on stderr.
+clean_error() {
+	local p=${1:-$PROG}
+	[ "$p" = gs ] && p="gs $2"
+	eq "$output" "" "stdout of a failed command"
+	[[ $stderr == "$p:"* ]] || {
+		printf 'stderr is not prefixed with %s:\n%s\n' "$p" "$stderr" >&2
+		return 1
+	}
+}
+
+# refused N COMMAND...: COMMAND exits N, cleanly (see clean_error), and
+# neither the state digest nor the journal changed.
+refused() {
+	local want=$1 s0
+	shift
+	s0=$(snapshot) || return 1
+	xrun "$want" "$@" || return 1
+	clean_error "$1" "${2:-}" || return 1
+	eq "$(snapshot)" "$s0" "journal seq and state digest after a refused command"
+}
+
+# noop COMMAND...: COMMAND exits 0 with its "nothing to do" notice and a
+# receipt saying so, and changes neither the state nor the journal.
+noop() {
+	local s0 p=$1
+	[ "$p" = gs ] && p="gs $2"
+	s0=$(snapshot) || return 1
+	xrun 0 "$@" || return 1
+	has "$stderr" "$p:" "nothing to do" || return 1
+	rec "${lines[0]}" type=receipt status=duplicate || return 1
+	eq "$(snapshot)" "$s0" "journal seq and state digest after a no-op"
+}
+
 # line_with TEXT...: the first stdout line of the last run containing every TEXT.
 line_with() {
 	local l n hit

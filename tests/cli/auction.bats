@@ -26,6 +26,7 @@
 
 bats_require_minimum_version 1.5.0	# run --separate-stderr
 load assert
+PROG=gs-auction			# clean_error without arguments
 
 C=1000000			# one credit in base units
 T0=1795600800			# 2026-11-25T10:00:00Z
@@ -59,38 +60,6 @@ setup() {
 }
 
 # ---- small helpers (local to this file) -----------------------------------------
-
-# clean_error: the last run printed nothing on stdout and a diagnostic
-# prefixed "gs-auction:" on stderr.
-clean_error() {
-	eq "$output" "" "stdout of a failed command"
-	[[ $stderr == "gs-auction:"* ]] || {
-		printf 'stderr is not prefixed with gs-auction:\n%s\n' "$stderr" >&2
-		return 1
-	}
-}
-
-# refused N COMMAND...: COMMAND exits N, cleanly, and neither the state digest
-# nor the journal changed.
-refused() {
-	local want=$1 s0
-	shift
-	s0=$(snapshot) || return 1
-	xrun "$want" "$@" || return 1
-	clean_error || return 1
-	eq "$(snapshot)" "$s0" "journal seq and state digest after a refused command"
-}
-
-# noop COMMAND...: COMMAND exits 0 with a "nothing to do" notice and changes
-# neither the state nor the journal.
-noop() {
-	local s0
-	s0=$(snapshot) || return 1
-	xrun 0 "$@" || return 1
-	has "$stderr" "nothing to do" || return 1
-	rec "${lines[0]}" type=receipt status=duplicate || return 1
-	eq "$(snapshot)" "$s0" "journal seq and state digest after a no-op"
-}
 
 locked() {
 	gs-token balance "$1" | jf locked

@@ -49,6 +49,7 @@
 
 bats_require_minimum_version 1.5.0	# run --separate-stderr
 load assert
+PROG=gs-dao			# clean_error without arguments
 
 C=1000000			# one credit in base units
 SUPPLY=$((12100 * C))		# minted in setup; governance never changes it
@@ -101,40 +102,6 @@ setup() {
 # at N: Unix time N as ISO-8601 UTC.
 at() {
 	date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ
-}
-
-# clean_error PROG [SUB]: the last run printed nothing on stdout and a
-# diagnostic prefixed "PROG:" (for gs: "gs SUB:") on stderr.
-clean_error() {
-	local p=$1
-	[ "$1" = gs ] && p="gs $2"
-	eq "$output" "" "stdout of a failed command"
-	[[ $stderr == "$p:"* ]] || {
-		printf 'stderr is not prefixed with %s:\n%s\n' "$p" "$stderr" >&2
-		return 1
-	}
-}
-
-# refused N COMMAND...: COMMAND exits N, cleanly, and neither the state digest
-# nor the journal changed.
-refused() {
-	local want=$1 s0
-	shift
-	s0=$(snapshot) || return 1
-	xrun "$want" "$@" || return 1
-	clean_error "$1" "$2" || return 1
-	eq "$(snapshot)" "$s0" "journal seq and state digest after a refused command"
-}
-
-# noop COMMAND...: COMMAND exits 0 with a "nothing to do" notice and changes
-# neither the state nor the journal.
-noop() {
-	local s0
-	s0=$(snapshot) || return 1
-	xrun 0 "$@" || return 1
-	has "$stderr" "nothing to do" || return 1
-	rec "${lines[0]}" type=receipt status=duplicate || return 1
-	eq "$(snapshot)" "$s0" "journal seq and state digest after a no-op"
 }
 
 # Actions, as `--action` takes them (amounts in base units):

@@ -11,6 +11,7 @@
 
 bats_require_minimum_version 1.5.0	# run --separate-stderr
 load assert
+PROG=gs-panel			# clean_error without arguments
 
 # Exit codes (DESIGN 7): 64 for a wrong command line (missing or extra
 # arguments, unknown options), 65 for a malformed value (an option value such
@@ -41,27 +42,6 @@ setup() {
 }
 
 # ---- small helpers (local to this file) -----------------------------------------
-
-# clean_error PROGRAM: the last run printed nothing on stdout and a
-# diagnostic prefixed "PROGRAM:" on stderr.
-clean_error() {
-	eq "$output" "" "stdout of a failed command"
-	[[ $stderr == "$1:"* ]] || {
-		printf 'stderr is not prefixed with %s:\n%s\n' "$1" "$stderr" >&2
-		return 1
-	}
-}
-
-# refused N COMMAND...: COMMAND exits N, cleanly, and the state digest and
-# journal seq are unchanged.
-refused() {
-	local want=$1 s0
-	shift
-	s0=$(snapshot) || return 1
-	xrun "$want" "$@" || return 1
-	clean_error gs-panel || return 1
-	eq "$(snapshot)" "$s0" "journal seq and state digest after a refused command"
-}
 
 # books: `gs verify --replay` passes, and minted - burned = sum of all
 # balances (gs-token supply against gs-token list).

@@ -28,6 +28,7 @@
 
 bats_require_minimum_version 1.5.0	# run --separate-stderr
 load assert
+PROG=gs-settle			# clean_error without arguments
 
 C=1000000			# one credit in base units
 SUPPLY=$((2200 * C))		# minted in setup; settlement never changes it
@@ -68,38 +69,6 @@ setup() {
 }
 
 # ---- small helpers (local to this file) -----------------------------------------
-
-# clean_error PROG: the last run printed nothing on stdout and a diagnostic
-# prefixed "PROG:" on stderr.
-clean_error() {
-	eq "$output" "" "stdout of a failed command"
-	[[ $stderr == "$1:"* ]] || {
-		printf 'stderr is not prefixed with %s:\n%s\n' "$1" "$stderr" >&2
-		return 1
-	}
-}
-
-# refused N COMMAND...: COMMAND exits N, cleanly, and neither the state digest
-# nor the journal changed.
-refused() {
-	local want=$1 s0
-	shift
-	s0=$(snapshot) || return 1
-	xrun "$want" "$@" || return 1
-	clean_error "$1" || return 1
-	eq "$(snapshot)" "$s0" "journal seq and state digest after a refused command"
-}
-
-# noop COMMAND...: COMMAND exits 0 with a "nothing to do" notice and changes
-# neither the state nor the journal.
-noop() {
-	local s0
-	s0=$(snapshot) || return 1
-	xrun 0 "$@" || return 1
-	has "$stderr" "nothing to do" || return 1
-	rec "${lines[0]}" type=receipt status=duplicate || return 1
-	eq "$(snapshot)" "$s0" "journal seq and state digest after a no-op"
-}
 
 # sell QTY PRICE [PANEL]: alice offers QTY from PANEL (1) in S0 at PRICE.
 sell() {

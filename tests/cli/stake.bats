@@ -13,6 +13,7 @@
 
 bats_require_minimum_version 1.5.0	# run --separate-stderr
 load assert
+PROG=gs-stake			# clean_error without arguments
 
 # Exit codes (DESIGN 7): 64 for a wrong command line (missing or extra
 # arguments, unknown options), 65 for a malformed value (an option value such
@@ -45,37 +46,6 @@ setup() {
 }
 
 # ---- small helpers (local to this file) -----------------------------------------
-
-# clean_error: the last run printed nothing on stdout and a diagnostic
-# prefixed "gs-stake:" on stderr.
-clean_error() {
-	eq "$output" "" "stdout of a failed command"
-	[[ $stderr == "gs-stake:"* ]] || {
-		printf 'stderr is not prefixed with gs-stake:\n%s\n' "$stderr" >&2
-		return 1
-	}
-}
-
-# refused N COMMAND...: COMMAND exits N, cleanly, and neither the state digest
-# nor the journal changed.
-refused() {
-	local want=$1 s0
-	shift
-	s0=$(snapshot) || return 1
-	xrun "$want" "$@" || return 1
-	clean_error || return 1
-	eq "$(snapshot)" "$s0" "journal seq and state digest after a refused command"
-}
-
-# noop COMMAND...: COMMAND exits 0 with a "nothing to do" notice and changes
-# neither the state nor the journal.
-noop() {
-	local s0
-	s0=$(snapshot) || return 1
-	xrun 0 "$@" || return 1
-	has "$stderr" "gs-stake:" "nothing to do" || return 1
-	eq "$(snapshot)" "$s0" "journal seq and state digest after a no-op"
-}
 
 # stake_of ACCOUNT FIELD [--at T]: one field of `gs-stake show ACCOUNT`.
 stake_of() {
