@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# settle.bats - gs-settle, settlement of cleared slots: compute SLOT|--due
+# gs-settle.bats - gs-settle, settlement of cleared slots: compute SLOT|--due
 # (provisional positions), positions, show, summary, dispute, resolve
 # --uphold|--reject, finalize SLOT|--due (the transfers), and gs tick running
 # them; delivered, shortfall, missed and void energy, rounding dust, penalties
@@ -20,7 +20,7 @@
 #     10:31  settlement compute: provisional positions               COMPUTE
 #     11:31  dispute_window_s (3600) after compute: finalize         FINAL
 # Run by hand with
-#     PATH=/work/main/bin:$PATH bats tests/cli/settle.bats
+#     PATH=/work/main/bin:$PATH bats tests/cli/gs-settle.bats
 # Records are read with shell pattern matching only (no jq). Amounts in
 # records are base units (decimals 6: 1 credit = 1000000), prices base units
 # per kWh, quantities Wh. Every figure below is worked out by hand in the

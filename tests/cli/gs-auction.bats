@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# auction.bats - gs-auction, the sealed batch auction per slot: simulate
+# gs-auction.bats - gs-auction, the sealed batch auction per slot: simulate
 # (the DESIGN 9 clearing rule on its own), order (options and NDJSON
 # batches), cancel, clear SLOT | --due, book, result, curve [--svg];
 # escrow and collateral at entry and at clearing, gate closure, refusals,
@@ -19,7 +19,7 @@
 # clock is GS_NOW; setup runs at 08:00Z. The slot under test is
 # S0 = #1995112, 2026-11-25T10:00Z; its gate closes gate_closure_s (300 s)
 # before its start, at 09:55Z, from when it can be cleared. Run by hand with
-#     PATH=/work/main/bin:$PATH bats tests/cli/auction.bats
+#     PATH=/work/main/bin:$PATH bats tests/cli/gs-auction.bats
 # Records are read with shell pattern matching only (no jq). Amounts in
 # records are base units (decimals 6: 1 credit = 1000000), prices base units
 # per kWh, quantities Wh.

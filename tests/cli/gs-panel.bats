@@ -1,12 +1,12 @@
 #!/usr/bin/env bats
-# panel.bats - gs-panel, solar panels as non-fungible assets: register (one by
+# gs-panel.bats - gs-panel, solar panels as non-fungible assets: register (one by
 # options, many as NDJSON), transfer, retire, show, list, history
 # (DESIGN sections 7, 8 "Panels", 11, 14).
 #
 # Own set-up (no `load helper`; shared assertions in assert.bash): every test gets a fresh state with keys
 # and accounts admin (all roles), alice and bob, and 1000 credits minted to
 # alice. Run by hand with
-#     PATH=/work/main/bin:$PATH bats tests/cli/panel.bats
+#     PATH=/work/main/bin:$PATH bats tests/cli/gs-panel.bats
 # Records are read with shell pattern matching only (no jq).
 
 bats_require_minimum_version 1.5.0	# run --separate-stderr

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# dao.bats - gs-dao, governance: propose (proposal_threshold; every action
+# gs-dao.bats - gs-dao, governance: propose (proposal_threshold; every action
 # dry-run at propose time), vote (the stake held at the proposal's
 # snapshot), quorum and majority, queue, execute after timelock_s, cancel
 # (proposer, guardian), expiry after grace_period_s; the actions params.set,
@@ -35,7 +35,7 @@
 #                           second it can be executed
 #     2026-12-14T08:00:01Z  expired                                   EXPIRED
 # The journal time never goes backwards, so every test walks forward. The
-# slots settled here follow the settle.bats timeline: gate closure 5 min
+# slots settled here follow the gs-settle.bats timeline: gate closure 5 min
 # before the start, oracle report at +20 min, oracle data final at +30,
 # compute at +31, finalize at +91 (dispute_window_s 3600):
 #     S0 = #1995112, 2026-11-25T10:00Z: settled while a proposal runs
@@ -43,7 +43,7 @@
 # In both alice sells 2000 Wh from panel 1 and carol buys 2000 Wh at 0.11
 # credits/kWh: P = 110000; the oracle says 1600 Wh: shortfall 400 Wh.
 # Run by hand with
-#     PATH=/work/main/bin:$PATH bats tests/cli/dao.bats
+#     PATH=/work/main/bin:$PATH bats tests/cli/gs-dao.bats
 # Records are read with shell pattern matching only (no jq). Amounts in
 # records and in action JSON are base units (1 credit = 1000000).
 

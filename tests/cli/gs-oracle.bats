@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# oracle.bats - gs-oracle, the energy oracle: report (options and NDJSON
+# gs-oracle.bats - gs-oracle, the energy oracle: report (options and NDJSON
 # batches), finalize SLOT | --due, show, history (also gs-panel history),
 # reports, slots, list; quorum medians (lower median for an even count),
 # unverified panels, misreport flags and their penalties, the verification
@@ -11,7 +11,7 @@
 # each). The clock is GS_NOW; setup runs at 10:00Z, the start of slot
 # S0 = #1995112 (ends 10:15, due for finalization at 10:30 with the default
 # verification_period_s of 900). Run by hand with
-#     PATH=/work/main/bin:$PATH bats tests/cli/oracle.bats
+#     PATH=/work/main/bin:$PATH bats tests/cli/gs-oracle.bats
 # Records are read with shell pattern matching only (no jq). Amounts in
 # records are base units (decimals 6: 1 credit = 1000000).
 

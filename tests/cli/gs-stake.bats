@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# stake.bats - gs-stake, the staking vault: deposit, request-withdraw,
+# gs-stake.bats - gs-stake, the staking vault: deposit, request-withdraw,
 # withdraw after the unbonding period, cancel-withdraw, lock/unlock, repay,
 # slash, show (now and --at a past time), list, locks, unbondings
 # (DESIGN sections 7, 8 "Stake", 10, 11, 14).
@@ -7,7 +7,7 @@
 # Own set-up (no `load helper`; shared assertions in assert.bash): every test gets a fresh state with keys
 # and accounts admin (all roles), alice and bob, and 1000 credits minted to
 # alice. Run by hand with
-#     PATH=/work/main/bin:$PATH bats tests/cli/stake.bats
+#     PATH=/work/main/bin:$PATH bats tests/cli/gs-stake.bats
 # Records are read with shell pattern matching only (no jq). Amounts in
 # records are base units (decimals 6: 1 credit = 1000000).
 
