@@ -79,21 +79,8 @@ fi
 BIN_ID=$(cat "$(command -v "$GS")" "$(command -v "$GS_TOKEN")" \
 	${SNAP:+"$SNAP/libgridset.so.0"} | cksum | cut -d' ' -f1)
 
-BASELINE=$BENCH/baseline
-if [[ ! -x $BASELINE || $BENCH/baseline.c -nt $BASELINE ]]; then
-	# shellcheck disable=SC2046
-	cc -O2 "$BENCH/baseline.c" $(pkg-config --cflags --libs sqlite3 jansson) \
-		-o "$BASELINE" || die "cannot build bench/baseline"
-fi
-
-if [[ -x /usr/bin/time ]] && /usr/bin/time -f %M -o /dev/null true 2>/dev/null; then
-	GNU_TIME=/usr/bin/time
-else
-	GNU_TIME=
-fi
-
-# ---- timing helpers ----
-now() { echo "${EPOCHREALTIME:-$(date +%s.%N)}"; }
+# shellcheck source=bench/lib.sh
+. "$BENCH/lib.sh"
 
 # run_timed IN OUT CMD...: run CMD <IN >OUT 2>OUT.err; set T (seconds) and
 # RSS (KiB or n/a); exit on failure.
@@ -116,20 +103,6 @@ run_timed() {
 		die "failed (exit $rc): $*"
 	fi
 	T=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }')
-}
-
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 }
-	END { if (NR % 2) printf "%.4f", v[(NR + 1) / 2];
-	      else printf "%.4f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-maxrss() { printf '%s\n' "$@" | awk '$1 != "n/a" && $1 > m { m = $1 } END { print m ? m : "n/a" }'; }
-
-# copy_state SRC DST: copy a closed SQLite file with any -wal/-shm beside it.
-copy_state() {
-	rm -f "$2" "$2-wal" "$2-shm"
-	cp "$1" "$2"
-	local x
-	for x in -wal -shm; do [[ -e $1$x ]] && cp "$1$x" "$2$x"; done
-	return 0
 }
 
 # ---- input: N lines from one sender to NACCOUNTS recipients, fixed seed ----
