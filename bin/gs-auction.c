@@ -120,20 +120,6 @@ static int cmd_clear(struct gs_cli *c, int argc, char **argv)
 	return rc;
 }
 
-/* Parse options of a one-SLOT query and open the state. */
-static int slot_query(struct gs_cli *c, int argc, char **argv, int64_t *slot)
-{
-	int rc;
-
-	if (gs_cli_noopts(c, argc, argv))
-		return GS_EUSAGE;
-	if (optind != argc - 1)
-		return gs_cli_usage(c, "need one SLOT");
-	if ((rc = gs_cli_state(c)) || (rc = gs_cli_slot(c, argv[optind], slot)))
-		return rc;
-	return GS_OK;
-}
-
 static int cmd_book(struct gs_cli *c, int argc, char **argv)
 {
 	json_t *recs;
@@ -141,7 +127,7 @@ static int cmd_book(struct gs_cli *c, int argc, char **argv)
 	gs_err e;
 	int rc;
 
-	if ((rc = slot_query(c, argc, argv, &slot)))
+	if ((rc = gs_cli_slot_query(c, argc, argv, &slot)))
 		return rc;
 	recs = json_array();
 	return gs_cli_query(c, gs_order_records(c->store, slot, 0, NULL, recs, &e),
@@ -155,7 +141,7 @@ static int cmd_result(struct gs_cli *c, int argc, char **argv)
 	gs_err e;
 	int rc;
 
-	if ((rc = slot_query(c, argc, argv, &slot)))
+	if ((rc = gs_cli_slot_query(c, argc, argv, &slot)))
 		return rc;
 	recs = json_array();
 	rc = gs_clearing_record(c->store, slot, recs, &e);

@@ -120,24 +120,38 @@ static int cmd_cancel(struct gs_cli *c, int argc, char **argv)
 	return proposal_tx(c, "dao.cancel", 0, argc, argv);
 }
 
-static int cmd_show(struct gs_cli *c, int argc, char **argv)
+/* Parse a query's one PROPOSAL and read its record into recs (exit 65 for
+ * an unknown one). */
+static int proposal_query(struct gs_cli *c, int argc, char **argv, int64_t *id,
+			  json_t *recs, gs_err *e)
 {
-	json_t *recs;
-	int64_t id;
-	gs_err e;
 	int rc;
 
 	if (gs_cli_noopts(c, argc, argv))
 		return GS_EUSAGE;
 	if (optind != argc - 1)
 		return gs_cli_usage(c, "need one PROPOSAL");
-	if ((rc = gs_cli_id(c, "PROPOSAL", argv[optind], &id)) || (rc = gs_cli_state(c)))
+	if ((rc = gs_cli_id(c, "PROPOSAL", argv[optind], id)) || (rc = gs_cli_state(c)))
 		return rc;
-	recs = json_array();
-	rc = gs_proposal_records(c->store, id, NULL, c->now, recs, &e);
+	rc = gs_proposal_records(c->store, *id, NULL, c->now, recs, e);
 	if (rc == GS_OK && json_array_size(recs) == 0)
-		rc = gs_fail(&e, GS_EINPUT, "unknown proposal %lld", (long long)id);
-	return gs_cli_query(c, rc, recs, &e);
+		rc = gs_fail(e, GS_EINPUT, "unknown proposal %lld", (long long)*id);
+	return rc ? gs_cli_error(c, e) : GS_OK;
+}
+
+static int cmd_show(struct gs_cli *c, int argc, char **argv)
+{
+	json_t *recs = json_array();
+	int64_t id;
+	gs_err e;
+	int rc = proposal_query(c, argc, argv, &id, recs, &e);
+
+	if (rc) {
+		json_decref(recs);
+		return rc;
+	}
+	gs_cli_print_all(c, recs);
+	return GS_OK;
 }
 
 static int cmd_list(struct gs_cli *c, int argc, char **argv)
@@ -173,25 +187,17 @@ static int cmd_list(struct gs_cli *c, int argc, char **argv)
 
 static int cmd_votes(struct gs_cli *c, int argc, char **argv)
 {
-	json_t *recs;
+	json_t *recs = json_array();
 	int64_t id;
 	gs_err e;
-	int rc;
+	int rc = proposal_query(c, argc, argv, &id, recs, &e);
 
-	if (gs_cli_noopts(c, argc, argv))
-		return GS_EUSAGE;
-	if (optind != argc - 1)
-		return gs_cli_usage(c, "need one PROPOSAL");
-	if ((rc = gs_cli_id(c, "PROPOSAL", argv[optind], &id)) || (rc = gs_cli_state(c)))
+	if (rc) {
+		json_decref(recs);
 		return rc;
-	recs = json_array();
-	rc = gs_proposal_records(c->store, id, NULL, c->now, recs, &e);
-	if (rc == GS_OK && json_array_size(recs) == 0)
-		rc = gs_fail(&e, GS_EINPUT, "unknown proposal %lld", (long long)id);
+	}
 	json_array_clear(recs);
-	if (rc == GS_OK)
-		rc = gs_vote_records(c->store, id, NULL, recs, &e);
-	return gs_cli_query(c, rc, recs, &e);
+	return gs_cli_query(c, gs_vote_records(c->store, id, NULL, recs, &e), recs, &e);
 }
 
 static const struct gs_cli_cmd cmds[] = {

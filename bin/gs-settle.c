@@ -96,11 +96,7 @@ static int cmd_show(struct gs_cli *c, int argc, char **argv)
 	gs_err e;
 	int rc;
 
-	if (gs_cli_noopts(c, argc, argv))
-		return GS_EUSAGE;
-	if (optind != argc - 1)
-		return gs_cli_usage(c, "need one SLOT");
-	if ((rc = gs_cli_state(c)) || (rc = gs_cli_slot(c, argv[optind], &slot)))
+	if ((rc = gs_cli_slot_query(c, argc, argv, &slot)))
 		return rc;
 	recs = json_array();
 	rc = gs_settlement_record(c->store, slot, recs, &e);

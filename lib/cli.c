@@ -600,3 +600,16 @@ int gs_cli_slot_tx(struct gs_cli *c, const char *cmd, int argc, char **argv)
 		return rc;
 	return gs_cli_tx(c, cmd, json_pack("{s:I}", "slot", (json_int_t)slot));
 }
+
+int gs_cli_slot_query(struct gs_cli *c, int argc, char **argv, int64_t *slot)
+{
+	int rc;
+
+	if (gs_cli_noopts(c, argc, argv))
+		return GS_EUSAGE;
+	if (optind != argc - 1)
+		return gs_cli_usage(c, "need one SLOT");
+	if ((rc = gs_cli_state(c)) || (rc = gs_cli_slot(c, argv[optind], slot)))
+		return rc;
+	return GS_OK;
+}

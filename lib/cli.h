@@ -107,6 +107,9 @@ int gs_cli_amount(struct gs_cli *c, const char *s, int64_t *v);
 int gs_cli_id(struct gs_cli *c, const char *what, const char *s, int64_t *id);
 /* Parse SLOT ("#n" or its ISO-8601 start; state open); prints errors. */
 int gs_cli_slot(struct gs_cli *c, const char *s, int64_t *slot);
+/* Parse a query subcommand's one SLOT argument (no options of its own)
+ * and open the state; returns the exit code. */
+int gs_cli_slot_query(struct gs_cli *c, int argc, char **argv, int64_t *slot);
 /* A "CMD SLOT|--due" subcommand: parse and sign/apply cmd {slot} or
  * {due: 1}; returns the exit code. */
 int gs_cli_slot_tx(struct gs_cli *c, const char *cmd, int argc, char **argv);

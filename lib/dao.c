@@ -447,17 +447,12 @@ static int run_due(gs_ctx *c, const struct dao_params *dp, int execute,
 /* dao.queue / dao.execute {proposal} | {due: 1} (anyone). */
 static int apply_step(gs_ctx *c, json_t *args, int execute, gs_err *e)
 {
-	static const char *const fields[] = { "proposal", "due", NULL };
 	struct dao_params dp;
-	int64_t id = 0, due = 0;
+	int64_t id;
 
-	if (gs_json_only(args, fields, e) ||
-	    gs_json_int(args, "proposal", 1, INT64_MAX, 1, &id, e) ||
-	    gs_json_int(args, "due", 1, 1, 1, &due, e) || params_load(c->store, &dp, e))
+	if (gs_one_or_due(args, "proposal", 1, &id, e) || params_load(c->store, &dp, e))
 		return e->code;
-	if ((id > 0) == (due != 0))
-		return gs_fail(e, GS_EINPUT, "give exactly one of \"proposal\" and \"due\"");
-	if (due)
+	if (id < 0)
 		return run_due(c, &dp, execute, e);
 	return execute ? execute_one(c, &dp, id, e) : queue_one(c, &dp, id, e);
 }

@@ -39,6 +39,9 @@ int gs_each_item(gs_ctx *c, json_t *args, gs_apply_fn fn, gs_err *e);
 /* Args {slot: N} | {due: 1} of a finalize or clear: *slot = N, or -1 for
  * "everything due"; GS_EINPUT unless exactly one is given. */
 int gs_slot_or_due(json_t *args, int64_t *slot, gs_err *e);
+/* The same for any field: {field: N >= min} | {due: 1}; *v = -1 for due. */
+int gs_one_or_due(json_t *args, const char *field, int64_t min, int64_t *v,
+		  gs_err *e);
 /* Mark e as about item i when args hold several items; return e->code. */
 int gs_item_fail(json_t *args, size_t i, gs_err *e);
 

@@ -75,19 +75,26 @@ int gs_each_item(gs_ctx *c, json_t *args, gs_apply_fn fn, gs_err *e)
 	return done == n ? GS_EALREADY : GS_OK;
 }
 
-int gs_slot_or_due(json_t *args, int64_t *slot, gs_err *e)
+int gs_one_or_due(json_t *args, const char *field, int64_t min, int64_t *v,
+		  gs_err *e)
 {
-	static const char *const fields[] = { "slot", "due", NULL };
+	const char *fields[] = { field, "due", NULL };
 	int64_t due = 0;
 
-	*slot = -1;
+	*v = -1;
 	if (gs_json_only(args, fields, e) ||
-	    gs_json_int(args, "slot", 0, INT64_MAX, 1, slot, e) ||
+	    gs_json_int(args, field, min, INT64_MAX, 1, v, e) ||
 	    gs_json_int(args, "due", 1, 1, 1, &due, e))
 		return e->code;
-	if ((*slot >= 0) == (due != 0))
-		return gs_fail(e, GS_EINPUT, "give exactly one of \"slot\" and \"due\"");
+	if ((*v >= 0) == (due != 0))
+		return gs_fail(e, GS_EINPUT, "give exactly one of \"%s\" and \"due\"",
+			       field);
 	return GS_OK;
+}
+
+int gs_slot_or_due(json_t *args, int64_t *slot, gs_err *e)
+{
+	return gs_one_or_due(args, "slot", 0, slot, e);
 }
 
 int gs_item_fail(json_t *args, size_t i, gs_err *e)

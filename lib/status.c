@@ -18,6 +18,7 @@ struct slot_facts {
 
 static int facts_of(gs_store *s, int64_t slot, struct slot_facts *f, gs_err *e)
 {
+	int64_t final = 0;
 	gs_stmt *st;
 	int rc;
 
@@ -38,13 +39,12 @@ static int facts_of(gs_store *s, int64_t slot, struct slot_facts *f, gs_err *e)
 		f->volume = gs_col_int(st, 1);
 		gs_stmt_reset(st);
 	}
-	rc = gs_query_int(s, e, &f->computed_at, "SELECT final FROM oracle_slots "
-			  "WHERE slot = ?", "i", slot);
+	rc = gs_query_int(s, e, &final, "SELECT final FROM oracle_slots WHERE "
+			  "slot = ?", "i", slot);
 	if (rc < 0)
 		return e->code;
 	f->has_data = rc == 1;
-	f->data_final = rc == 1 && f->computed_at == 1;
-	f->computed_at = 0;
+	f->data_final = rc == 1 && final == 1;
 	rc = gs_query_row(s, e, &st, "SELECT state, computed_at FROM settlements "
 			  "WHERE slot = ?", "i", slot);
 	if (rc < 0)
