@@ -122,7 +122,8 @@ static struct hold *hold_of(struct intake *in, int64_t slot)
 }
 
 /* Check a sell's panel: the actor's, active, and within capacity x slot
- * length together with the actor's other open sells of it in the slot. */
+ * length together with every open sell of it in the slot, whoever placed
+ * it (a panel transferred after its old owner sold keeps those sells). */
 static int check_panel(gs_ctx *c, struct intake *in, int64_t panel, int64_t slot,
 		       int64_t qty, gs_err *e)
 {
@@ -146,9 +147,9 @@ static int check_panel(gs_ctx *c, struct intake *in, int64_t panel, int64_t slot
 		f->slot = slot;
 		f->panel = panel;
 		if (gs_muldiv_floor(cap, in->p.slot_seconds, 3600, &f->limit) ||
-		    gs_query_int(c->store, e, &f->offered, "SELECT qty_wh FROM "
-				 "panel_offers WHERE slot = ? AND panel = ? AND "
-				 "account = ?", "iit", slot, panel, c->actor) < 0)
+		    gs_query_int(c->store, e, &f->offered, "SELECT coalesce("
+				 "sum(qty_wh), 0) FROM panel_offers WHERE slot = ? "
+				 "AND panel = ?", "ii", slot, panel) < 0)
 			return e->code ? e->code : gs_fail(e, GS_EINTERNAL,
 							   "capacity overflows");
 	}

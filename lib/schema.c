@@ -265,6 +265,11 @@ const char *const gs_migrations[] = {
 	"INSERT INTO params (name, value) SELECT 'grace_period_s', 1209600 "
 	"WHERE EXISTS (SELECT 1 FROM params) AND NOT EXISTS (SELECT 1 FROM "
 	"params WHERE name = 'grace_period_s');",
+	/* 7: a slot's penalty rate is fixed when it is first computed, so a
+	 * later parameter change does not alter its provisional figures */
+	"ALTER TABLE settlements ADD COLUMN penalty_bps BIGINT;"
+	"UPDATE settlements SET penalty_bps = (SELECT value FROM params WHERE "
+	"name = 'penalty_bps');",
 };
 
 const int gs_migration_count =

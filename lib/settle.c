@@ -38,6 +38,7 @@ struct spos {
 
 struct settlement {
 	int64_t slot, price, volume, delivered, shortfall, voided, penalties, dust;
+	int64_t penalty_bps;		/* the slot's rate, fixed at its first compute */
 	int has_price;
 	struct sorder *o;
 	size_t n;
@@ -330,8 +331,7 @@ out:
 
 /* Money of each participant at P: payments (ceil) and receipts (floor),
  * signs reversed below zero; penalties as far as stake covers them. */
-static int settle_money(gs_store *s, const struct settle_params *p,
-			struct settlement *x, gs_err *e)
+static int settle_money(gs_store *s, struct settlement *x, gs_err *e)
 {
 	int64_t P = x->price, paid = 0, recv = 0, v;
 
@@ -350,7 +350,7 @@ static int settle_money(gs_store *s, const struct settle_params *p,
 		recv += a->received;
 		if (a->shortfall == 0 || P <= 0)
 			continue;
-		a->due = gs_collateral(a->shortfall, P, p->penalty_bps);
+		a->due = gs_collateral(a->shortfall, P, x->penalty_bps);
 		if (gs_stake_get(s, a->name, &st, e))
 			return e->code;
 		v = a->collateral + st.staked - st.locked;	/* all it can lose */
@@ -362,15 +362,21 @@ static int settle_money(gs_store *s, const struct settle_params *p,
 	return GS_OK;
 }
 
-/* Compute the settlement of slot from the current state into *x. */
+/* Compute the settlement of slot from the current state into *x, with
+ * the penalty rate the slot was first computed with (the parameter in
+ * force when it was never computed). */
 static int settle_compute(gs_store *s, const struct settle_params *p,
 			  int64_t slot, struct settlement *x, gs_err *e)
 {
 	memset(x, 0, sizeof *x);
 	x->slot = slot;
-	if (read_fills(s, x, e) || group_accounts(x, e) || read_locks(s, x, e) ||
+	x->penalty_bps = p->penalty_bps;
+	if (gs_query_int(s, e, &x->penalty_bps, "SELECT penalty_bps FROM "
+			 "settlements WHERE slot = ? AND penalty_bps IS NOT NULL",
+			 "i", slot) < 0 ||
+	    read_fills(s, x, e) || group_accounts(x, e) || read_locks(s, x, e) ||
 	    settle_sellers(s, x, e) || settle_buyers(x, 0, e) ||
-	    settle_money(s, p, x, e) || settle_buyers(x, 1, e))
+	    settle_money(s, x, e) || settle_buyers(x, 1, e))
 		return e->code;
 	for (size_t i = 0; i < x->na; i++) {
 		struct spos *a = &x->a[i];
@@ -398,15 +404,16 @@ static int store_settlement(gs_ctx *c, const struct settlement *x,
 	}
 	if (gs_exec(c->store, e, "INSERT INTO settlements (slot, state, price, "
 		    "volume_wh, delivered_wh, shortfall_wh, void_wh, penalties, dust, "
-		    "participants, computed_seq, computed_at) VALUES (?, ?, ?, ?, ?, "
-		    "?, ?, ?, ?, ?, ?, ?) ON CONFLICT (slot) DO UPDATE SET state = "
+		    "participants, computed_seq, computed_at, penalty_bps) VALUES (?, "
+		    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (slot) DO UPDATE "
+		    "SET state = "
 		    "excluded.state, price = excluded.price, delivered_wh = "
 		    "excluded.delivered_wh, shortfall_wh = excluded.shortfall_wh, "
 		    "void_wh = excluded.void_wh, penalties = excluded.penalties, "
 		    "dust = excluded.dust, participants = excluded.participants",
-		    "itiiiiiiiiii", x->slot, state, x->price, x->volume, x->delivered,
+		    "itiiiiiiiiiii", x->slot, state, x->price, x->volume, x->delivered,
 		    x->shortfall, x->voided, x->penalties, x->dust, (int64_t)x->na,
-		    c->seq, c->time) ||
+		    c->seq, c->time, x->penalty_bps) ||
 	    (!x->has_price && gs_exec(c->store, e, "UPDATE settlements SET price = "
 				      "NULL WHERE slot = ?", "i", x->slot)))
 		return e->code;
@@ -417,7 +424,8 @@ static int store_settlement(gs_ctx *c, const struct settlement *x,
 	return GS_OK;
 }
 
-/* State of slot's settlement into state[16] ("" when none). */
+/* State of slot's settlement into state[16] ("" when none), and when
+ * computed_at is not NULL, when it was computed. */
 static int settlement_state(gs_store *s, int64_t slot, char state[16],
 			    int64_t *computed_at, gs_err *e)
 {

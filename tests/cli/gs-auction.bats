@@ -515,6 +515,18 @@ EOF
 	books
 }
 
+@test "capacity is per panel: after a transfer the new owner may offer only what the former owner has not (regression: simulator seed 33 --strict-oversell)" {
+	gs-stake deposit 10 --as dave >/dev/null
+	xrun 0 gs-auction order --slot "$S" --sell 2500Wh --price 0.1 --panel 1 --as alice
+	xrun 0 gs-panel transfer 1 --to dave --as alice
+	refused 1 gs-auction order --slot "$S" --sell 1Wh --price 0.1 --panel 1 --as dave
+	has "$stderr" "panel 1" "2500 Wh already offered"
+	xrun 0 gs-auction cancel 1 --as alice
+	refused 1 gs-auction order --slot "$S" --sell 2501Wh --price 0.1 --panel 1 --as dave
+	xrun 0 gs-auction order --slot "$S" --sell 2500Wh --price 0.1 --panel 1 --as dave
+	books
+}
+
 @test "prices outside [price_min, price_max] exit 1; market orders enter at the bounds; malformed orders exit 65 or 64; state unchanged" {
 	refused 1 gs-auction order --slot "$S" --buy 1kWh --price 4.000001 --as bob
 	has "$stderr" "price_max"

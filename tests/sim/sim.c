@@ -42,7 +42,7 @@
  *
  * Usage: sim [--seed N] [--steps M] [--trace] [--stats] [--profile]
  *            [--db FILE] [--replay-every K]
- *            [--strict | --strict-oversell | --strict-provisional]
+ *            [--strict | --strict-provisional]
  *   --steps M        random steps after the setup (default 2000)
  *   --trace          one line per tx: step, time, generator, command,
  *                    actor, outcome, error
@@ -51,8 +51,6 @@
  *   --db FILE        keep the state in FILE (replaced) for gs to inspect;
  *                    default a private temporary database
  *   --replay-every K also gs_verify_replay every K steps
- *   --strict-oversell     fail when a panel has more energy on offer in a
- *                    slot than it can make (possible after a transfer)
  *   --strict-provisional  fail when settle.finalize applies positions that
  *                    differ from the provisional ones (it recomputes with
  *                    the parameters and stake of its own time)
@@ -690,7 +688,7 @@ static void check_settle_final(json_t *out, int64_t before[NACC][NF],
 	}
 }
 
-enum { STRICT_OVERSELL = 1, STRICT_PROVISIONAL = 2 };
+enum { STRICT_PROVISIONAL = 2 };
 
 /* Positions of the computed (provisional) slots, as text per slot. */
 #define PROV_MAX 64
@@ -721,8 +719,8 @@ static void positions_text(int64_t slot, char *buf, size_t n)
 	}
 }
 
-/* Checks of behaviour that DESIGN.md asks for but that the library does
- * not (yet) guarantee; on with --strict (see the report of issue 8). */
+/* The provisional positions of the computed slots, kept before a step
+ * for the --strict-provisional check. */
 static void strict_before(void)
 {
 	struct row r[PROV_MAX];
@@ -735,14 +733,16 @@ static void strict_before(void)
 	}
 }
 
+/* Checks of DESIGN.md rules the books do not show: after every step, no
+ * panel has more energy on offer in a slot than it can make (a defect
+ * until issue 8: a new owner could re-offer a sold panel); with
+ * --strict-provisional, a finalize applies the provisional positions. */
 static void strict_checks(struct op *o, int applied, json_t *out)
 {
 	struct row r;
 	json_t *x;
 	size_t i;
 
-	if (!(S.strict & STRICT_OVERSELL))
-		goto provisional;
 	/* a panel never has more energy on offer in a slot than it can make,
 	 * whoever owns it (DESIGN 8, Auction: quantity may not exceed
 	 * capacity x slot length) */
@@ -755,7 +755,6 @@ static void strict_checks(struct op *o, int applied, json_t *out)
 		fail("strict: panel %" PRId64 " has %" PRId64 " Wh on offer in slot %"
 		     PRId64 ", more than it can make (%" PRId64 " Wh), by %s", r.i[1],
 		     r.i[2], r.i[0], r.i[3], r.t[4]);
-provisional:
 	/* the final positions are the provisional ones nobody disputed */
 	if (!(S.strict & STRICT_PROVISIONAL) || !applied ||
 	    strcmp(o->cmd, "settle.finalize") != 0)
@@ -955,8 +954,7 @@ static void run(struct op *o)
 			S.now = h1.time;
 	}
 	check_books(after);
-	if (S.strict)
-		strict_checks(o, applied, out);
+	strict_checks(o, applied, out);
 	/* statistics */
 	cs = cmdstat(json_is_string(json_object_get(tx, "cmd"))
 		     ? json_string_value(json_object_get(tx, "cmd")) : "?");
@@ -2080,7 +2078,7 @@ static int g_order(void)
 	int64_t pbps = P("penalty_bps"), minst = P("seller_min_stake");
 	int64_t av = avail_of(a), escrow = 0, col = 0, freest = 0, slot = market_slot();
 	struct { int64_t slot, panel, added; } used[8];
-	int nused = 0, seller_checked = 0, want = GS_OK, unsure = 0;
+	int nused = 0, seller_checked = 0, want = GS_OK;
 	gs_stake st = stake_of(a);
 	struct op *o = op_new("order", "auction.order", a);
 	json_t *items = json_array();
@@ -2195,17 +2193,12 @@ static int g_order(void)
 				used[u].added = 0;
 				nused++;
 			}
-			if (!code && qty > slot_limit(pcap) - used[u].added -
-			    q1(0, "SELECT qty_wh FROM panel_offers WHERE slot = %" PRId64
-			       " AND panel = %" PRId64 " AND account = '%s'", s, panel, names[a]))
-				code = GS_EREFUSED;
-			/* within what the seller offers, beyond what the panel
-			 * offers (a former owner's sells): the library lets it
-			 * pass (see --strict-oversell); a fixed one would not */
+			/* capacity is the panel's, whoever placed its other
+			 * sells (a former owner's stay in the book) */
 			if (!code && qty > slot_limit(pcap) - used[u].added -
 			    q1(0, "SELECT coalesce(sum(qty_wh), 0) FROM panel_offers WHERE "
 			       "slot = %" PRId64 " AND panel = %" PRId64, s, panel))
-				unsure = 1;
+				code = GS_EREFUSED;
 			if (!code)
 				used[u].added += qty;
 			if (!code && !seller_checked) {
@@ -2229,8 +2222,6 @@ static int g_order(void)
 	o->d_orders = n;	/* counted if it applies */
 	if (want) {
 		W_code(o, want);
-	} else if (unsure) {
-		W_any(o);
 	} else {
 		W_ok(o);
 		D(o, a, F_AVAIL, -escrow);
@@ -3378,7 +3369,7 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: sim [--seed N] [--steps M] [--trace] [--stats] "
 		"[--db FILE] [--replay-every K] [--profile]\n"
-		"           [--strict | --strict-oversell | --strict-provisional]\n");
+		"           [--strict | --strict-provisional]\n");
 	exit(64);
 }
 
@@ -3413,9 +3404,7 @@ int main(int argc, char **argv)
 		else if (!strcmp(a, "--profile"))
 			profiling = 1;
 		else if (!strcmp(a, "--strict"))
-			S.strict = STRICT_OVERSELL | STRICT_PROVISIONAL;
-		else if (!strcmp(a, "--strict-oversell"))
-			S.strict |= STRICT_OVERSELL;
+			S.strict = STRICT_PROVISIONAL;
 		else if (!strcmp(a, "--strict-provisional"))
 			S.strict |= STRICT_PROVISIONAL;
 		else

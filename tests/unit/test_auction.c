@@ -1091,9 +1091,12 @@ START_TEST(huge_buy_clears_safely)
 }
 END_TEST
 
-/* The capacity check counts the seller's own open sells of the panel:
- * after a transfer the new owner may offer the panel's capacity, and the
- * former owner's open sells stay in the book. */
+/* Defect (found by the simulator, seed 33 --strict-oversell): the
+ * capacity check counted only the seller's own open sells, so after a
+ * transfer the new owner could offer the panel's full 250 Wh again in a
+ * slot its former owner had already sold from. Capacity is per panel: the
+ * new owner may offer what is left, the former owner's sells stay open,
+ * and a canceled sell frees its part for the new owner. */
 START_TEST(capacity_after_transfer)
 {
 	gs_store *s = setup();
@@ -1104,12 +1107,17 @@ START_TEST(capacity_after_transfer)
 	old = ORDER(s, &alice, SL, GS_SELL, 100000, 200, 2, T1);
 	OK(s, &alice, "panel.transfer", json_pack("{s:i,s:s}", "panel", 2, "to", "carol"), T1);
 	BAD(s, GS_EPERM, NULL, place(s, &alice, SL, GS_SELL, 100000, 1, 2, T1, &e_));
-	ORDER(s, &carol, SL, GS_SELL, 100000, 250, 2, T1);
+	BAD(s, GS_EREFUSED, "200 Wh already offered",
+	    place(s, &carol, SL, GS_SELL, 100000, 51, 2, T1, &e_));
+	ORDER(s, &carol, SL, GS_SELL, 100000, 50, 2, T1);
 	BAD(s, GS_EREFUSED, NULL, place(s, &carol, SL, GS_SELL, 100000, 1, 2, T1, &e_));
 	{
 		char st[16];
 		ck_assert_str_eq(state_of(s, old, st), "open");
 	}
+	OK(s, &alice, "auction.cancel", json_pack("{s:I}", "order", (json_int_t)old), T1);
+	ORDER(s, &carol, SL, GS_SELL, 100000, 200, 2, T1);
+	BAD(s, GS_EREFUSED, NULL, place(s, &carol, SL, GS_SELL, 100000, 1, 2, T1, &e_));
 	finish(s);
 }
 END_TEST

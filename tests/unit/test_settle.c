@@ -551,6 +551,32 @@ START_TEST(worked_example)
 }
 END_TEST
 
+/* The penalty rate of a slot is the one in force at its first compute:
+ * raising penalty_bps from 15000 to 30000 during the dispute window does
+ * not change the provisional figures at finalize (alice still pays
+ * 66000, not 132000); the rate is kept with the settlement. */
+START_TEST(penalty_rate_fixed_at_compute)
+{
+	gs_store *s = setup();
+	int64_t tc = T_FINAL(SL), tf = tc + WIN;
+	char sql[96];
+
+	we_trade(s);
+	produce(s, SL, 1, 1600);
+	oracle_final(s, SL, tc);
+	COMPUTE(s, SL, tc);
+	set_param(s, "penalty_bps", 30000, tc + 1);
+	FINALIZE(s, SL, tf);
+	we_positions(s, "final");
+	SREC(s, SL, "final", 110000, 2000, 1600, 400, 0, 66000, 0, 3, tc, tf);
+	we_settled(s, 0);
+	snprintf(sql, sizeof sql, "SELECT penalty_bps FROM settlements WHERE slot = %lld",
+		 (long long)SL);
+	ck_assert_int_eq(th_q(s, sql), 15000);
+	finish(s);
+}
+END_TEST
+
 /* ---- rounding ----------------------------------------------------------------- */
 
 /* Full delivery at P = 1001/kWh: bob 7 Wh pays ceil(7.007) = 8, dave
@@ -1119,6 +1145,7 @@ int main(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, worked_example);
+	tcase_add_test(tc, penalty_rate_fixed_at_compute);
 	tcase_add_test(tc, full_delivery_dust);
 	tcase_add_test(tc, partial_shortfall_remainders);
 	tcase_add_test(tc, shortfall_beyond_stake);
