@@ -8,7 +8,10 @@
 
 #include "gridset.h"
 
-#define STMT_CACHE 256
+/* Prepared statements kept per store, keyed by their SQL literal: lib/
+ * has about 300 distinct statements (call sites plus verify's checks);
+ * a full cache is an internal error, so keep this well above that. */
+#define STMT_CACHE 1024
 
 struct gs_stmt {
 	sqlite3_stmt *st;
