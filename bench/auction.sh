@@ -186,13 +186,6 @@ fi
 # shellcheck source=bench/lib.sh
 . "$BENCH/lib.sh"
 
-# field NAME FILE: the value of "NAME" (an integer or null) on the first
-# line of FILE that holds it.
-field() {
-	awk -v k="\"$1\":" '{ i = index($0, k); if (i) { v = substr($0, i + length(k));
-		sub(/[,}].*/, "", v); print v; exit } }' "$2"
-}
-
 # ---- prepared state (once per trader count and program build) ----
 SETUP=$WORK/setup-T$TRADERS
 SETUP_S=

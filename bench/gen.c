@@ -58,15 +58,40 @@
  * "shortfall_wh","void_wh","sell_hi","buy_lo"}: the totals the settlement
  * must come to (void_wh: the sellers' void sales).
  *
+ * Day scenario (bench/day.sh: DESIGN.md 12 and issue 9, "a full day"), N
+ * participants p0..p{N-1}, each owning panel k+1 (8 kW, 2000 Wh a slot),
+ * and M slots from --first-slot: in slot j participant k sells from its
+ * panel when k + j is even and buys otherwise, one order each, drawn from
+ * the same MINSTD generator: q 1..2000 Wh, sell limit 20000..100000 and
+ * buy limit 60000..180000 base units per kWh (step 1000), so each slot
+ * clears part of its book. One oracle ("oracle") reports every panel of
+ * every slot except 2% drawn unreported; a panel that sells q delivers
+ * less than q in 15% of its slots (shortfall) and q..2000 Wh otherwise, a
+ * panel that buys produces 0..2000 Wh. Files written into DIR:
+ *   register.ndjson  N + 1 signed account.register txs (p0.., oracle)
+ *   mint.ndjson      {"to","amount":--mint} per participant and oracle
+ *   panels.ndjson    {"owner":"pK","capacity_w":8000} in order
+ *   deposit.ndjson   signed stake.deposit {amount: --stake} per account
+ *   orders.ndjson    per participant one signed auction.order tx with its
+ *                    M orders as items, time --time (before the day)
+ *   readings.ndjson  per slot j one signed oracle.report tx of the
+ *                    oracle, items {panel, slot, wh}, time = the end of
+ *                    slot j + 30 s (line j + 1 is slot j)
+ * and prints {"participants","panels","slots","orders","sells","buys",
+ * "readings","unreported"}.
+ *
  * Build (bench/settle.sh does it, into its work directory):
  *   cc -O2 -I lib bench/gen.c lib/.libs/libgridset.so.0 \
  *      $(pkg-config --cflags --libs jansson libsodium) -o gen
  * Use:
  *   gen settle DIR --participants N --slot SLOT --time T --mint A
  *       --stake A --whale-stake A [--seed 42]
+ *   gen day DIR --participants N --slots M --first-slot S --slot-seconds L
+ *       --time T --mint A --stake A [--seed 42]
  * Exit 0 on success, 1 on error, 2 on usage.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,6 +107,7 @@
 #define WHALE_EVERY 1000
 
 static uint64_t rng;
+static const char *bench_name = "settle";	/* the tx ids' prefix */
 
 /* Next MINSTD draw scaled to 0..n-1. */
 static int64_t draw(int64_t n)
@@ -139,7 +165,7 @@ static void emit(FILE *f, const char *kind, const gs_key *k, const char *cmd,
 	json_t *tx;
 	gs_err e;
 
-	snprintf(id, sizeof id, "settle-bench:%s:%s", kind, k->name);
+	snprintf(id, sizeof id, "%s-bench:%s:%s", bench_name, kind, k->name);
 	if (!args || !(tx = gs_tx_new(id, cmd, k->name, time, args)))
 		fail("out of memory");
 	if (gs_tx_sign(tx, k, &e) != GS_OK) {
@@ -165,7 +191,9 @@ static json_t *order(int64_t slot, const char *side, int64_t price, int64_t q,
 static int usage(void)
 {
 	fprintf(stderr, "usage: gen settle DIR --participants N --slot SLOT --time T "
-		"--mint A --stake A --whale-stake A [--seed S]\n");
+		"--mint A --stake A --whale-stake A [--seed S]\n"
+		"       gen day DIR --participants N --slots M --first-slot S "
+		"--slot-seconds L --time T --mint A --stake A [--seed S]\n");
 	return 2;
 }
 
@@ -181,47 +209,64 @@ static int64_t num(const char *s)
 	return v;
 }
 
-int main(int argc, char **argv)
+/* The command line: every option any scenario takes (-1 when absent). */
+struct opts {
+	const char *dir;
+	int64_t n, slot, time, mint, stake, wstake, seed, slots, first, ss;
+};
+
+/* Parse argv[2..] into *o; 0, or -1 on a usage error. */
+static int parse(int argc, char **argv, struct opts *o)
 {
-	const char *dir = NULL;
-	int64_t n = -1, slot = -1, time = -1, mint = -1, stake = -1, wstake = -1;
-	int64_t seed = 42, sellers, whales = 0, volume = 0, reported = 0;
+	static const struct { const char *name; size_t off; } opt[] = {
+		{ "--participants", offsetof(struct opts, n) },
+		{ "--slot", offsetof(struct opts, slot) },
+		{ "--time", offsetof(struct opts, time) },
+		{ "--mint", offsetof(struct opts, mint) },
+		{ "--stake", offsetof(struct opts, stake) },
+		{ "--whale-stake", offsetof(struct opts, wstake) },
+		{ "--seed", offsetof(struct opts, seed) },
+		{ "--slots", offsetof(struct opts, slots) },
+		{ "--first-slot", offsetof(struct opts, first) },
+		{ "--slot-seconds", offsetof(struct opts, ss) },
+	};
+	size_t i, k;
+
+	memset(o, 0, sizeof *o);
+	o->n = o->slot = o->time = o->mint = o->stake = o->wstake = -1;
+	o->slots = o->first = o->ss = -1;
+	o->seed = 42;
+	for (int a = 2; a < argc; a++) {
+		if (!o->dir && argv[a][0] != '-') {
+			o->dir = argv[a];
+			continue;
+		}
+		for (k = 0; k < sizeof opt / sizeof opt[0]; k++)
+			if (strcmp(argv[a], opt[k].name) == 0)
+				break;
+		if (k == sizeof opt / sizeof opt[0] || a + 1 >= argc)
+			return -1;
+		i = opt[k].off;
+		if ((*(int64_t *)((char *)o + i) = num(argv[++a])) < 0)
+			return -1;
+	}
+	return o->dir && o->seed >= 1 && o->seed < 2147483647 ? 0 : -1;
+}
+
+/* The settle scenario (see the top of the file). */
+static int gen_settle(const struct opts *o)
+{
+	const char *dir = o->dir;
+	int64_t n = o->n, slot = o->slot, time = o->time, mint = o->mint;
+	int64_t stake = o->stake, wstake = o->wstake;
+	int64_t sellers, whales = 0, volume = 0, reported = 0;
 	int64_t unreported = 0, shortn = 0, delivered = 0, shortfall = 0, voided = 0;
 	int64_t sell_hi = 0, buy_lo = INT64_MAX;
 	FILE *reg, *trade, *mintf, *panels, *readings;
 
-	if (argc < 3 || strcmp(argv[1], "settle") != 0)
+	if (n < 2 || n % 2 || slot < 0 || time < 0 || mint < 1 || stake < 1 ||
+	    wstake < 1)
 		return usage();
-	for (int i = 2; i < argc; i++) {
-		int64_t *v = NULL;
-		if (strcmp(argv[i], "--participants") == 0)
-			v = &n;
-		else if (strcmp(argv[i], "--slot") == 0)
-			v = &slot;
-		else if (strcmp(argv[i], "--time") == 0)
-			v = &time;
-		else if (strcmp(argv[i], "--mint") == 0)
-			v = &mint;
-		else if (strcmp(argv[i], "--stake") == 0)
-			v = &stake;
-		else if (strcmp(argv[i], "--whale-stake") == 0)
-			v = &wstake;
-		else if (strcmp(argv[i], "--seed") == 0)
-			v = &seed;
-		else if (!dir && argv[i][0] != '-') {
-			dir = argv[i];
-			continue;
-		} else
-			return usage();
-		if (i + 1 >= argc || (*v = num(argv[++i])) < 0)
-			return usage();
-	}
-	if (!dir || n < 2 || n % 2 || slot < 0 || time < 0 || mint < 1 ||
-	    stake < 1 || wstake < 1 || seed < 1 || seed >= 2147483647)
-		return usage();
-	if (sodium_init() < 0)
-		fail("libsodium failed to initialise");
-	rng = (uint64_t)seed;
 	sellers = n / 2;
 	reg = out(dir, "register.ndjson");
 	trade = out(dir, "trade.ndjson");
@@ -302,4 +347,121 @@ int main(int argc, char **argv)
 	       whales, volume, reported, unreported, shortn, delivered, shortfall,
 	       voided, sell_hi, buy_lo);
 	return 0;
+}
+
+/* Register account name: its signed account.register and mint lines. */
+static void gen_account(FILE *reg, FILE *mintf, const gs_key *k, int64_t time,
+			int64_t mint)
+{
+	char pk64[64];
+
+	emit(reg, "reg", k, "account.register", time, json_pack("{s:s}", "pubkey",
+	     gs_b64(k->pk, GS_PK_BYTES, pk64, sizeof pk64)));
+	fprintf(mintf, "{\"to\":\"%s\",\"amount\":%" PRId64 "}\n", k->name, mint);
+}
+
+/* The day scenario (see the top of the file). */
+static int gen_day(const struct opts *o)
+{
+	int64_t n = o->n, m = o->slots, orders = 0, sells = 0, reports = 0, unrep = 0;
+	int64_t *sold;
+	FILE *reg, *mintf, *panels, *dep, *ord, *rd;
+	gs_key k;
+
+	if (n < 2 || m < 1 || o->first < 0 || o->ss < 60 || o->time < 0 ||
+	    o->mint < 1 || o->stake < 1)
+		return usage();
+	if (!(sold = calloc((size_t)n * (size_t)m, sizeof *sold)))
+		fail("out of memory");
+	reg = out(o->dir, "register.ndjson");
+	mintf = out(o->dir, "mint.ndjson");
+	panels = out(o->dir, "panels.ndjson");
+	dep = out(o->dir, "deposit.ndjson");
+	ord = out(o->dir, "orders.ndjson");
+	rd = out(o->dir, "readings.ndjson");
+	for (int64_t p = 0; p < n; p++) {
+		json_t *items = json_array();
+		char name[32];
+
+		snprintf(name, sizeof name, "p%" PRId64, p);
+		derive(name, &k);
+		gen_account(reg, mintf, &k, o->time, o->mint);
+		fprintf(panels, "{\"owner\":\"%s\",\"capacity_w\":%d}\n", name, PANEL_W);
+		emit(dep, "dep", &k, "stake.deposit", o->time,
+		     json_pack("{s:I}", "amount", (json_int_t)o->stake));
+		for (int64_t j = 0; j < m; j++) {
+			int64_t q = 1 + draw(QMAX), sp = 20000 + draw(81) * 1000;
+			int64_t bp = 60000 + draw(121) * 1000;
+			int sell = (p + j) % 2 == 0;
+
+			json_array_append_new(items, order(o->first + j, sell ? "sell" : "buy",
+							   sell ? sp : bp, q, sell ? p + 1 : 0));
+			sold[j * n + p] = sell ? q : 0;
+			sells += sell;
+			orders++;
+		}
+		emit(ord, "ord", &k, "auction.order", o->time, json_pack("{s:o}", "items",
+		     items));
+		sodium_memzero(&k, sizeof k);
+	}
+	derive("oracle", &k);
+	gen_account(reg, mintf, &k, o->time, o->mint);
+	emit(dep, "dep", &k, "stake.deposit", o->time,
+	     json_pack("{s:I}", "amount", (json_int_t)o->stake));
+	for (int64_t j = 0; j < m; j++) {
+		json_t *items = json_array();
+		char kind[32];
+
+		for (int64_t p = 0; p < n; p++) {
+			int64_t q = sold[j * n + p], r = draw(100), y = draw(1000000), wh;
+			if (r < 2) {
+				unrep++;
+				continue;
+			}
+			if (q == 0)
+				wh = y * (QMAX + 1) / 1000000;		/* 0..QMAX */
+			else if (r < 17)
+				wh = y * q / 1000000;			/* 0..q-1 */
+			else
+				wh = q + y * (QMAX - q + 1) / 1000000;	/* q..QMAX */
+			json_array_append_new(items, json_pack("{s:I,s:I,s:I}", "panel",
+					      (json_int_t)(p + 1), "slot",
+					      (json_int_t)(o->first + j), "wh", (json_int_t)wh));
+			reports++;
+		}
+		snprintf(kind, sizeof kind, "rep%" PRId64, j);
+		emit(rd, kind, &k, "oracle.report", (o->first + j + 1) * o->ss + 30,
+			json_pack("{s:o}", "items", items));
+	}
+	sodium_memzero(&k, sizeof k);
+	free(sold);
+	close_out(reg);
+	close_out(mintf);
+	close_out(panels);
+	close_out(dep);
+	close_out(ord);
+	close_out(rd);
+	printf("{\"participants\":%" PRId64 ",\"panels\":%" PRId64 ",\"slots\":%"
+	       PRId64 ",\"orders\":%" PRId64 ",\"sells\":%" PRId64 ",\"buys\":%"
+	       PRId64 ",\"readings\":%" PRId64 ",\"unreported\":%" PRId64 "}\n", n, n,
+	       m, orders, sells, orders - sells, reports, unrep);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o;
+
+	if (argc < 3 || parse(argc, argv, &o))
+		return usage();
+	if (sodium_init() < 0)
+		fail("libsodium failed to initialise");
+	rng = (uint64_t)o.seed;
+	if (strcmp(argv[1], "settle") == 0)
+		return gen_settle(&o);
+	if (strcmp(argv[1], "day") == 0) {
+		bench_name = "day";
+		return gen_day(&o);
+	}
+	return usage();
 }

@@ -60,3 +60,57 @@ copy_state() {
 
 # count PATTERN FILE: lines of FILE holding the fixed string PATTERN.
 count() { grep -cF -- "$1" "$2" || true; }
+
+# since T0: seconds from T0 (a now) to now, two decimals.
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
+
+# field NAME FILE: the value of "NAME" (an integer, string or null) on the
+# first line of FILE that holds it.
+field() {
+	awk -v k="\"$1\":" '{ i = index($0, k); if (i) { v = substr($0, i + length(k));
+		sub(/[,}].*/, "", v); gsub(/"/, "", v); print v; exit } }' "$2"
+}
+
+# applied OUT WANT WHAT: OUT holds WANT receipts with status applied; else
+# die naming WHAT and the first receipts that were not.
+applied() {
+	local n
+	n=$(count '"status":"applied"' "$1")
+	((n == $2)) || die "$3: $n of $2 txs applied: $(grep -v '"applied"' "$1" | grep -m 3 '"receipt"' || true)"
+}
+
+# pick_programs WORKDIR PROGS...: choose the programs to time, first found
+# wins: $GS_BIN_DIR; the tree's bin/.libs + lib/.libs, snapshotted into
+# WORKDIR/bin (a `make` during the run cannot mix versions) and run with
+# LD_LIBRARY_PATH; the libtool wrappers in bin/; PATH. Sets BIN, LIBDIR
+# (where libgridset.so.0 is, or empty) and BIN_KIND; dies when none is
+# found. Needs ROOT.
+pick_programs() {
+	local work=$1 last p
+	shift
+	last=${*: -1}
+	LIBDIR=
+	if [[ -n ${GS_BIN_DIR:-} ]]; then
+		BIN=$GS_BIN_DIR BIN_KIND="GS_BIN_DIR=$GS_BIN_DIR"
+		[[ -e $GS_BIN_DIR/libgridset.so.0 ]] && LIBDIR=$GS_BIN_DIR
+	elif [[ -x $ROOT/bin/.libs/$last && -e $ROOT/lib/.libs/libgridset.so.0 ]]; then
+		BIN=$work/bin LIBDIR=$work/bin
+		rm -rf "$BIN"
+		mkdir -p "$BIN"
+		for p in "$@"; do cp "$ROOT/bin/.libs/$p" "$BIN/"; done
+		cp -L "$ROOT/lib/.libs/libgridset.so.0" "$BIN/"
+		BIN_KIND="bin/.libs + lib/.libs (snapshot in $work/bin, via LD_LIBRARY_PATH)"
+	elif [[ -x $ROOT/bin/$last ]]; then
+		BIN=$ROOT/bin BIN_KIND="bin/ (libtool wrappers)"
+	elif command -v "$last" >/dev/null; then
+		BIN=$(dirname "$(command -v "$last")") BIN_KIND="PATH ($BIN)"
+	else
+		die "no $last: build the tree (./configure && make) or set GS_BIN_DIR"
+	fi
+	[[ -n $LIBDIR ]] && export LD_LIBRARY_PATH=$LIBDIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+	[[ -z $LIBDIR && -e $ROOT/lib/.libs/libgridset.so.0 ]] && LIBDIR=$ROOT/lib/.libs
+	for p in "$@"; do
+		"$BIN/$p" --help >/dev/null || die "cannot run $BIN/$p"
+	done
+	return 0
+}

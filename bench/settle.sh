@@ -187,22 +187,6 @@ DIRTY=$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null | gre
 HAVE_SQLITE3=0
 command -v sqlite3 >/dev/null && HAVE_SQLITE3=1
 
-since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
-
-# field NAME FILE: the value of "NAME" (an integer, string or null) on the
-# first line of FILE that holds it.
-field() {
-	awk -v k="\"$1\":" '{ i = index($0, k); if (i) { v = substr($0, i + length(k));
-		sub(/[,}].*/, "", v); gsub(/"/, "", v); print v; exit } }' "$2"
-}
-
-# applied OUT WANT WHAT: OUT holds WANT receipts with status applied.
-applied() {
-	local n
-	n=$(count '"status":"applied"' "$1")
-	((n == $2)) || die "$3: $n of $2 txs applied: $(grep -v '"applied"' "$1" | grep -m 3 '"receipt"' || true)"
-}
-
 # ---- prepared state (once per N and program build) ----
 SETUP=$WORK/setup-N$N
 IN=$SETUP/input

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "gridset.h"
@@ -423,8 +424,32 @@ static int cmd_params(struct gs_cli *c, int argc, char **argv)
 
 /* ---- submit ---- */
 
-/* Apply one signed tx line; print its receipt; return its exit code. */
-static int submit_one(struct gs_cli *c, json_t *tx, int64_t max_skew)
+/* Txs applied in one batch (one commit) at most, and for at most this
+ * long: a batch ends sooner when the next line is not there yet, so that
+ * a slow producer neither holds the write lock nor waits for receipts. */
+#define BATCH_TXS 1000
+#define BATCH_USEC 200000
+
+/* Microseconds of the monotonic clock. */
+static int64_t monotonic_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* The receipts of the open batch, printed once it is committed. */
+struct batch {
+	json_t *receipts;	/* in input order */
+	int open, first;	/* first: the first failing exit code */
+	int64_t started;	/* monotonic_usec() at begin */
+};
+
+/* Apply one signed tx line in the open batch; keep its receipt; return
+ * its exit code. */
+static int submit_one(struct gs_cli *c, struct batch *b, json_t *tx,
+		      int64_t max_skew)
 {
 	json_t *id = json_object_get(tx, "id");
 	json_int_t t = json_integer_value(json_object_get(tx, "time"));
@@ -438,13 +463,51 @@ static int submit_one(struct gs_cli *c, json_t *tx, int64_t max_skew)
 		gs_fail(&e, GS_EREFUSED, "tx time is %lld s ahead of this clock",
 			(long long)(t - c->now));
 	} else if (gs_tx_apply(c->store, tx, &status, NULL, &seq, &e) == GS_OK) {
-		gs_cli_print(c, gs_receipt(id, status, seq, &e));
+		json_array_append_new(b->receipts, gs_receipt(id, status, seq, &e));
 		return GS_OK;
 	}
 	if (e.item > 0)
 		gs_err_prefix(&e, "item %ld: ", e.item);
-	gs_cli_print(c, gs_receipt(id, -1, 0, &e));
+	json_array_append_new(b->receipts, gs_receipt(id, -1, 0, &e));
 	return e.code;
+}
+
+/* Commit the open batch (if any) and print its receipts; when the commit
+ * fails none of its txs was applied: their receipts say so. Returns the
+ * commit's exit code. */
+static int batch_flush(struct gs_cli *c, struct batch *b)
+{
+	json_t *r;
+	size_t i;
+	gs_err e = { 0 };
+	int rc = b->open ? gs_store_batch_end(c->store, 1, &e) : GS_OK;
+
+	b->open = 0;
+	if (rc)
+		gs_err_prefix(&e, "not applied: the batch's commit failed: ");
+	json_array_foreach(b->receipts, i, r) {
+		if (rc && strcmp(json_string_value(json_object_get(r, "status")),
+				 "rejected") != 0) {
+			r = gs_receipt(json_object_get(r, "id"), -1, 0, &e);
+			json_array_set_new(b->receipts, i, r);
+		}
+		gs_cli_print(c, json_incref(r));
+	}
+	json_array_clear(b->receipts);
+	fflush(stdout);		/* a pipeline reads each batch's receipts now */
+	if (rc && !b->first)
+		b->first = rc;
+	return rc;
+}
+
+/* Are the batch's receipts due, the batch committed, before the next
+ * line is read? */
+static int batch_due(struct batch *b, gs_ndjson *r)
+{
+	size_t n = json_array_size(b->receipts);
+
+	return n > 0 && (!b->open || n >= BATCH_TXS || !gs_ndjson_ready(r) ||
+			 monotonic_usec() - b->started >= BATCH_USEC);
 }
 
 static int cmd_submit(struct gs_cli *c, int argc, char **argv)
@@ -454,7 +517,8 @@ static int cmd_submit(struct gs_cli *c, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	int64_t max_skew = 300;
-	int ch, rc, first = GS_OK;
+	struct batch b = { 0 };
+	int ch, rc;
 	gs_ndjson *r;
 	json_t *tx;
 	long line;
@@ -469,21 +533,35 @@ static int cmd_submit(struct gs_cli *c, int argc, char **argv)
 	if ((rc = gs_cli_state(c)))
 		return rc;
 	r = gs_ndjson_open(stdin, MAX_TX_LINE);
-	while ((rc = gs_ndjson_next(r, &tx, &line, &e)) != 0) {
+	b.receipts = json_array();
+	for (;;) {
+		if (batch_due(&b, r) && batch_flush(c, &b))
+			break;
+		if ((rc = gs_ndjson_next(r, &tx, &line, &e)) == 0)
+			break;
 		if (rc != 1) {
-			gs_cli_print(c, gs_receipt(NULL, -1, 0, &e));
+			json_array_append_new(b.receipts, gs_receipt(NULL, -1, 0, &e));
 			rc = e.code;
+		} else if (!b.open && (rc = gs_store_batch_begin(c->store, &e))) {
+			json_array_append_new(b.receipts, gs_receipt(json_object_get(tx,
+					      "id"), -1, 0, &e));
+			json_decref(tx);
 		} else {
-			rc = submit_one(c, tx, max_skew);
+			if (!b.open)
+				b.started = monotonic_usec();
+			b.open = 1;
+			rc = submit_one(c, &b, tx, max_skew);
 			json_decref(tx);
 		}
-		if (rc && !first)
-			first = rc;
+		if (rc && !b.first)
+			b.first = rc;
 		if (rc == GS_EBUSY || rc == GS_EINTERNAL)
 			break;
 	}
+	batch_flush(c, &b);
+	json_decref(b.receipts);
 	gs_ndjson_close(r);
-	return first;
+	return b.first;
 }
 
 /* ---- log ---- */

@@ -102,6 +102,10 @@ gs_ndjson *gs_ndjson_open(FILE *f, size_t max_line);
  * lines. A trailing "\r" is stripped. */
 int gs_ndjson_next(gs_ndjson *r, json_t **obj, long *line, gs_err *e);
 void gs_ndjson_close(gs_ndjson *r);
+/* 1 when reading the next line will not wait for input: bytes are
+ * buffered, or the input is readable or at its end; 0 when it might wait
+ * (and always 0 where the C library's buffer cannot be inspected). */
+int gs_ndjson_ready(gs_ndjson *r);
 
 /* Field accessors. On error they return GS_EINPUT with a message of the
  * form `field "amount": must be a positive integer`. */
@@ -142,6 +146,15 @@ int gs_store_begin(gs_store *s, int write, gs_err *e);
 int gs_store_commit(gs_store *s, gs_err *e);
 /* Roll back the open transaction, if any. */
 void gs_store_rollback(gs_store *s);
+/* A batch: one write transaction (BEGIN IMMEDIATE; busy -> GS_EBUSY) in
+ * which each gs_store_begin .. commit / rollback is a savepoint, so that
+ * many txs share one commit and each stays all or nothing. Nothing of it
+ * is durable before gs_store_batch_end(s, 1, e) returns GS_OK; when that
+ * commit fails, or a failure made SQLite roll the whole transaction back
+ * (then every later begin fails), none of it was applied.
+ * gs_store_batch_end(s, 0, NULL) discards the batch. */
+int gs_store_batch_begin(gs_store *s, gs_err *e);
+int gs_store_batch_end(gs_store *s, int commit, gs_err *e);
 /* Run SQL text without parameters (schema, pragmas). */
 int gs_store_exec(gs_store *s, const char *sql, gs_err *e);
 /* Schema version of the open file. */

@@ -1,5 +1,6 @@
 /* ndjson.c - streaming NDJSON reader and strict JSON field accessors. */
 #include <errno.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +43,22 @@ void gs_ndjson_close(gs_ndjson *r)
 		return;
 	free(r->buf);
 	free(r);
+}
+
+int gs_ndjson_ready(gs_ndjson *r)
+{
+#ifdef __GLIBC__
+	struct pollfd p = { .events = POLLIN };
+
+	if (r->f->_IO_read_ptr < r->f->_IO_read_end)
+		return 1;		/* bytes left in the FILE's buffer */
+	if ((p.fd = fileno(r->f)) < 0)
+		return 1;		/* a memory stream never blocks */
+	return poll(&p, 1, 0) > 0;
+#else
+	(void)r;
+	return 0;
+#endif
 }
 
 /* Outcomes of read_line. */

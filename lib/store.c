@@ -22,6 +22,7 @@ struct gs_stmt {
 struct gs_store {
 	sqlite3 *db;
 	int in_tx;
+	int batch;		/* 1 in a batch, -1 once a failure lost it */
 	gs_stmt cache[STMT_CACHE];
 };
 
@@ -157,8 +158,15 @@ int gs_store_exec(gs_store *s, const char *sql, gs_err *e)
 
 int gs_store_begin(gs_store *s, int write, gs_err *e)
 {
-	int rc = gs_store_exec(s, write ? "BEGIN IMMEDIATE" : "BEGIN", e);
+	int rc;
 
+	if (s->batch < 0)
+		return gs_fail(e, GS_EINTERNAL, "the batch was rolled back by an "
+			       "earlier failure");
+	if (s->batch && s->in_tx)
+		return gs_fail(e, GS_EINTERNAL, "a transaction is already open");
+	rc = gs_store_exec(s, s->batch ? "SAVEPOINT gs_tx" : write ?
+			   "BEGIN IMMEDIATE" : "BEGIN", e);
 	if (rc == GS_OK)
 		s->in_tx = 1;
 	return rc;
@@ -166,7 +174,7 @@ int gs_store_begin(gs_store *s, int write, gs_err *e)
 
 int gs_store_commit(gs_store *s, gs_err *e)
 {
-	int rc = gs_store_exec(s, "COMMIT", e);
+	int rc = gs_store_exec(s, s->batch ? "RELEASE gs_tx" : "COMMIT", e);
 
 	if (rc != GS_OK) {
 		gs_store_rollback(s);
@@ -176,11 +184,45 @@ int gs_store_commit(gs_store *s, gs_err *e)
 	return GS_OK;
 }
 
+/* In a batch, undo the savepoint only; when SQLite already rolled the
+ * whole transaction back (I/O error, disk full), the batch is lost. */
 void gs_store_rollback(gs_store *s)
 {
+	if (s->batch > 0 && !sqlite3_get_autocommit(s->db)) {
+		if (s->in_tx)
+			sqlite3_exec(s->db, "ROLLBACK TO gs_tx; RELEASE gs_tx", NULL,
+				     NULL, NULL);
+	} else if (s->batch > 0) {
+		s->batch = -1;
+	} else if (!sqlite3_get_autocommit(s->db)) {
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	}
+	s->in_tx = 0;
+}
+
+int gs_store_batch_begin(gs_store *s, gs_err *e)
+{
+	int rc = gs_store_exec(s, "BEGIN IMMEDIATE", e);
+
+	if (rc == GS_OK)
+		s->batch = 1;
+	return rc;
+}
+
+int gs_store_batch_end(gs_store *s, int commit, gs_err *e)
+{
+	int lost = s->batch < 0, rc = GS_OK;
+
+	s->batch = 0;
+	s->in_tx = 0;
+	if (commit && !lost)
+		rc = gs_store_exec(s, "COMMIT", e);
+	else if (commit)
+		rc = gs_fail(e, GS_EINTERNAL, "the batch was rolled back by an "
+			     "earlier failure");
 	if (!sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-	s->in_tx = 0;
+	return rc;
 }
 
 int gs_store_version(gs_store *s)

@@ -136,6 +136,40 @@ sign_only() {
 	check_invariants
 }
 
+@test "gs submit commits many txs at once but each on its own: a retry in the same batch is a duplicate, a refusal in it leaves the others" {
+	genesis
+	for i in 1 2 3; do sign_only transfer --to bob "$i" --as alice; done >three.ndjson
+	sign_only transfer --to carol 100000 --as alice >toomuch.ndjson
+	{ sed -n 1p three.ndjson; sed -n 1p three.ndjson; cat toomuch.ndjson; sed -n '2,3p' three.ndjson; } >stream.ndjson
+	expect_exit 1 gs submit <stream.ndjson
+	assert_stdout_lines 5
+	assert_record "${lines[0]}" status=applied seq=6
+	assert_record "${lines[1]}" status=duplicate seq=6
+	assert_record "${lines[2]}" status=rejected
+	assert_record "${lines[3]}" status=applied seq=7
+	assert_record "${lines[4]}" status=applied seq=8
+	assert_eq "$(available bob)" 6000000 "bob's balance"
+	assert_eq "$(available carol)" 0 "carol's balance"
+	check_invariants
+}
+
+@test "gs submit does not hold the write lock while it waits for its next line: its receipt comes first, another writer gets in" {
+	genesis
+	sign_only transfer --to bob 1 --as alice >a.ndjson
+	sign_only transfer --to bob 2 --as alice >b.ndjson
+	{ cat a.ndjson; sleep 3; cat b.ndjson; } | gs submit >receipts.ndjson &
+	local pid=$!
+	sleep 1.5
+	# the first receipt is out and the lock is free while gs submit waits
+	assert_eq "$(grep -c '"status":"applied"' receipts.ndjson)" 1 "receipts after the first line"
+	GS_BUSY_TIMEOUT=0 expect_exit 0 gs-token transfer --to carol 5 --as alice
+	wait "$pid"
+	assert_eq "$(grep -c '"status":"applied"' receipts.ndjson)" 2 "receipts at the end"
+	assert_eq "$(available bob)" 3000000 "bob's balance"
+	assert_eq "$(available carol)" 5000000 "carol's balance"
+	check_invariants
+}
+
 @test "gs submit refuses a tx dated too far ahead of its clock (1) unless --max-skew allows it" {
 	genesis
 	sign_only transfer --to bob 1 --as alice --now 2026-11-25T11:00:00Z >future.ndjson

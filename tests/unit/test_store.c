@@ -292,6 +292,57 @@ START_TEST(transactions)
 }
 END_TEST
 
+/* A batch: each begin .. commit / rollback inside it is a savepoint (a
+ * rolled-back one leaves the others), nothing is visible to another
+ * connection, which cannot write either, until the batch is committed;
+ * a discarded batch leaves nothing. */
+START_TEST(batches)
+{
+	char *p;
+	gs_store *s = store_with_t(&p), *b;
+	gs_err e;
+
+	ck_assert_int_eq(setenv("GS_BUSY_TIMEOUT", "0", 1), 0);
+	ck_assert_int_eq(gs_store_open(p, 0, &b, &e), GS_OK);
+	ck_assert_int_eq(gs_store_batch_begin(s, &e), GS_OK);
+	for (int i = 1; i <= 3; i++) {
+		ck_assert_int_eq(gs_store_begin(s, 1, &e), GS_OK);
+		ck_assert_int_eq(gs_exec(s, &e, "INSERT INTO t (a) VALUES (?)", "i",
+					 (int64_t)i), GS_OK);
+		if (i == 2) {
+			gs_store_rollback(s);
+			continue;
+		}
+		/* no nesting inside a batch either */
+		ck_assert_int_eq(gs_store_begin(s, 1, &e), GS_EINTERNAL);
+		ck_assert_int_eq(gs_store_commit(s, &e), GS_OK);
+	}
+	ck_assert_int_eq(count_t(s), 2);
+	ck_assert_int_eq(count_t(b), 0);
+	ck_assert_int_eq(gs_store_begin(b, 1, &e), GS_EBUSY);
+	ck_assert_int_eq(gs_store_batch_end(s, 1, &e), GS_OK);
+	ck_assert_int_eq(count_t(b), 2);
+	ck_assert_int_eq(gs_query_int(b, &e, &(int64_t){ 0 }, "SELECT 1 FROM t WHERE "
+				      "a = 2", ""), 0);
+
+	ck_assert_int_eq(gs_store_batch_begin(s, &e), GS_OK);
+	ck_assert_int_eq(gs_store_begin(s, 1, &e), GS_OK);
+	ck_assert_int_eq(gs_exec(s, &e, "INSERT INTO t (a) VALUES (9)", ""), GS_OK);
+	ck_assert_int_eq(gs_store_commit(s, &e), GS_OK);
+	ck_assert_int_eq(gs_store_batch_end(s, 0, NULL), GS_OK);
+	ck_assert_int_eq(count_t(s), 2);
+	/* after a batch, transactions are plain again */
+	ck_assert_int_eq(gs_store_begin(s, 1, &e), GS_OK);
+	ck_assert_int_eq(gs_store_begin(b, 1, &e), GS_EBUSY);
+	gs_store_rollback(s);
+	gs_store_close(b);
+	gs_store_close(s);
+	th_unlink(p);
+	free(p);
+	unsetenv("GS_BUSY_TIMEOUT");
+}
+END_TEST
+
 /* GS_OPEN_TEMP: private, migrated, writable; the path is ignored. */
 START_TEST(open_temp)
 {
@@ -410,6 +461,7 @@ int main(void)
 	tcase_add_test(tc, statements_and_columns);
 	tcase_add_test(tc, statement_cache);
 	tcase_add_test(tc, transactions);
+	tcase_add_test(tc, batches);
 	tcase_add_test(tc, open_temp);
 	tcase_add_test(tc, busy);
 	tcase_add_test(tc, open_while_locked);
