@@ -141,6 +141,61 @@ static int blank(const char *s, size_t n)
 	return 1;
 }
 
+static const char *qname(const char *name, char *buf, size_t n);
+
+/* The member name whose value holds byte pos of the JSON text buf[0..n),
+ * as `field "name": ` into out (size QNAME_BUF + 10); "" when pos is not
+ * inside the value of an object member (a name, or an array element at
+ * top level). A minimal scan of strings, escapes and nesting, enough for
+ * text the parser read without error up to pos. */
+static const char *field_at(const char *buf, size_t n, size_t pos, char *out)
+{
+	char key[NAME_MAX_QUOTE * 4 + 1] = "", q[QNAME_BUF];
+	size_t i, k = 0, last = 0;
+	int in_str = 0, esc = 0, in_obj = 1, after_colon = 0;
+
+	out[0] = '\0';
+	if (n == 0 || buf[0] != '{')
+		return out;
+	for (i = 1; i < n && i < pos; i++) {
+		char c = buf[i];
+		if (in_str) {
+			if (esc)
+				esc = 0;
+			else if (c == '\\')
+				esc = 1;
+			else if (c == '"')
+				in_str = 0;
+			else if (!after_colon && k < sizeof key - 1)
+				key[k++] = c;
+			continue;
+		}
+		if (c == '"') {
+			in_str = 1;
+			if (!after_colon)
+				k = 0;
+		} else if (c == ':') {
+			key[k] = '\0';
+			after_colon = 1;
+			last = i;
+		} else if (c == ',' && in_obj) {
+			after_colon = 0;
+		} else if (c == '{' || c == '[') {
+			in_obj = c == '{';
+			after_colon = 0;
+			k = 0;
+		} else if (c == '}' || c == ']') {
+			in_obj = 1;	/* as a rule, back in an object */
+			after_colon = 0;
+		}
+	}
+	/* a nested value resets the scan; report the innermost member */
+	if (!after_colon || !last || !key[0])
+		return out;
+	snprintf(out, QNAME_BUF + 10, "field \"%s\": ", qname(key, q, sizeof q));
+	return out;
+}
+
 /* Read the next non-blank line as a JSON object: 1 with *obj (new
  * reference) and *line (1-based physical line number), 0 at end of input,
  * or GS_EINPUT / GS_EINTERNAL with e->msg "line N: ..." (*obj NULL). */
@@ -183,8 +238,13 @@ int gs_ndjson_next(gs_ndjson *r, json_t **obj, long *line, gs_err *e)
 		for (char *p = jerr.text; *p; p++)
 			if ((unsigned char)*p >= 0x80 || (unsigned char)*p < 0x20)
 				*p = '?';
-		return gs_fail(e, GS_EINPUT, "line %ld: invalid JSON: %s at "
-			       "column %d", r->line, jerr.text, jerr.column);
+		char f[QNAME_BUF + 10], *flag = strstr(jerr.text, " without JSON_ALLOW_NUL");
+
+		if (flag)	/* jansson names its own flag: not ours to show */
+			memmove(flag, flag + 23, strlen(flag + 23) + 1);
+		field_at(r->buf, n, (size_t)jerr.position, f);
+		return gs_fail(e, GS_EINPUT, "line %ld: invalid JSON: %s%s at "
+			       "column %d", r->line, f, jerr.text, jerr.column);
 	}
 	if (!json_is_object(v)) {
 		json_decref(v);

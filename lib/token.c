@@ -137,8 +137,11 @@ static int apply_mint(gs_ctx *c, json_t *args, gs_err *e)
 		if (to_amount(item, &to, &amount, e) ||
 		    check_destination(to, e) || credit(c->store, to, amount, e))
 			return gs_item_fail(args, i, e);
-		if (gs_add(total, amount, &total) || gs_add(minted, total, &(int64_t){0}))
-			return gs_fail(e, GS_EREFUSED, "mint would overflow the supply");
+		if (gs_add(total, amount, &total) || gs_add(minted, total, &(int64_t){0})) {
+			gs_fail(e, GS_EREFUSED, "field \"amount\": mint would overflow "
+				"the supply");
+			return gs_item_fail(args, i, e);
+		}
 	}
 	return gs_exec(c->store, e, "UPDATE supply SET minted = minted + ?", "i",
 		       total);
@@ -171,8 +174,11 @@ static int apply_transfer(gs_ctx *c, json_t *args, gs_err *e)
 		json_t *item = gs_args_item(args, i, &n);
 		if (to_amount(item, &to, &amount, e) || check_destination(to, e))
 			return gs_item_fail(args, i, e);
-		if (gs_add(total, amount, &total))
-			return gs_fail(e, GS_EINPUT, "batch total overflows");
+		if (gs_add(total, amount, &total)) {
+			gs_fail(e, GS_EINPUT, "field \"amount\": the batch total "
+				"overflows");
+			return gs_item_fail(args, i, e);
+		}
 	}
 	if (debit(c->store, c->actor, total, e))
 		return e->code;

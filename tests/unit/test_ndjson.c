@@ -275,6 +275,34 @@ START_TEST(invalid_json)
 }
 END_TEST
 
+/* A parser error names the member whose value it stopped in, the
+ * innermost one in nested objects and arrays of objects; none when it
+ * stopped in a member name, a bare array element or the top level; the
+ * library's flag name never shows. */
+START_TEST(invalid_json_names_field)
+{
+	FILE *f;
+	gs_ndjson *r = reader(LIT("{\"to\":\"bob\",\"amount\":1e400}\n"
+				  "{\"items\":[{\"to\":\"a,b:c\",\"amount\":1},{\"to\":\"x\","
+				  "\"amount\":99999999999999999999}],\"k\":1}\n"
+				  "{\"m\":{\"a\":1},\"to\":\"b\\u0000\"}\n"
+				  "{\"a\":1,\"b\\x\":2}\n"
+				  "{\"a\":[1,1e400]}\n"
+				  "{\"a\":{\"b\":1},\"c\":1e400}\n"),
+			      1024, &f);
+
+	expect_invalid(r, 1, "invalid JSON: field \"amount\": real number overflow", -1);
+	expect_invalid(r, 2, "invalid JSON: field \"amount\": too big integer", -1);
+	expect_invalid(r, 3, "invalid JSON: field \"to\": \\u0000 is not allowed near", -1);
+	expect_invalid(r, 4, "invalid JSON: invalid escape", -1);
+	expect_invalid(r, 5, "invalid JSON: real number overflow", -1);
+	expect_invalid(r, 6, "invalid JSON: field \"c\": real number overflow", -1);
+	expect_end(r);
+	gs_ndjson_close(r);
+	fclose(f);
+}
+END_TEST
+
 /* Top-level values other than objects are refused. */
 START_TEST(not_an_object)
 {
@@ -651,6 +679,7 @@ int main(void)
 	tcase_add_test(tc, invalid_utf8);
 	tcase_add_test(tc, duplicate_keys);
 	tcase_add_test(tc, invalid_json);
+	tcase_add_test(tc, invalid_json_names_field);
 	tcase_add_test(tc, not_an_object);
 	tcase_add_test(tc, overlong_lines);
 	tcase_add_test(tc, long_lines);
