@@ -357,13 +357,48 @@ static int change_slot_locks(gs_ctx *c, int64_t slot, const char *account,
 	return set_slot_locks(c->store, slot, account, escrow, col, e);
 }
 
-/* Write what the intake gathered: the locks per slot, the offers. */
+/* Lock escrow and collateral of account for slot, where it has no lock of
+ * the slot yet: the lock rows only; *escrow_sum and *col_sum count what
+ * the caller moves in one balance and one stake update. */
+static int new_slot_locks(gs_ctx *c, int64_t slot, const char *account,
+			  int64_t escrow, int64_t col, int64_t *escrow_sum,
+			  int64_t *col_sum, gs_err *e)
+{
+	int64_t lk = 0, ck = 0;
+	char ref[40];
+
+	snprintf(ref, sizeof ref, "slot:%lld", (long long)slot);
+	if ((escrow && gs_token_lock_row(c->store, c->seq, account, escrow,
+					 "escrow", ref, 0, &lk, e)) ||
+	    (col && gs_stake_lock_row(c, account, col, "collateral", ref, -1, 0,
+				      &ck, e)))
+		return e->code;
+	*escrow_sum += escrow;
+	*col_sum += col;
+	return set_slot_locks(c->store, slot, account, lk, ck, e);
+}
+
+/* Write what the intake gathered: the locks per slot, the offers. New
+ * locks (a slot the actor had none in) move the balance and the stake
+ * once for the tx, not once per slot: the intake has checked both. */
 static int intake_flush(gs_ctx *c, struct intake *in, gs_err *e)
 {
-	for (size_t i = 0; i < in->nh; i++)
-		if (change_slot_locks(c, in->h[i].slot, c->actor, in->h[i].escrow,
-				      in->h[i].collateral, e))
+	int64_t escrow_sum = 0, col_sum = 0, lk, ck;
+
+	for (size_t i = 0; i < in->nh; i++) {
+		struct hold *h = &in->h[i];
+		if (slot_locks(c->store, h->slot, c->actor, &lk, &ck, e) ||
+		    (!lk && !ck && (h->escrow > 0 || h->collateral > 0)
+		     ? new_slot_locks(c, h->slot, c->actor, h->escrow, h->collateral,
+				      &escrow_sum, &col_sum, e)
+		     : change_slot_locks(c, h->slot, c->actor, h->escrow,
+					 h->collateral, e)))
 			return e->code;
+	}
+	if ((escrow_sum && gs_token_adjust(c->store, c->actor, -escrow_sum,
+					   escrow_sum, e)) ||
+	    gs_stake_adjust_locked(c, c->actor, col_sum, e))
+		return e->code;
 	for (size_t i = 0; i < in->nf; i++)
 		if (offer_change(c, in->f[i].slot, in->f[i].panel, c->actor,
 				 in->f[i].added, e))

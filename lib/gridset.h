@@ -396,6 +396,12 @@ int gs_token_move(gs_store *s, const char *from, const char *to,
 int gs_token_lock(gs_store *s, int64_t seq, const char *account,
 		  int64_t amount, const char *purpose, const char *ref,
 		  int manual, int64_t *id, gs_err *e);
+/* The lock row of gs_token_lock alone: the caller has checked and moves
+ * the balance (available to locked) itself, once for many locks, with
+ * gs_token_adjust. */
+int gs_token_lock_row(gs_store *s, int64_t seq, const char *account,
+		      int64_t amount, const char *purpose, const char *ref,
+		      int manual, int64_t *id, gs_err *e);
 /* Release a lock back to available, or consume it (amount leaves the
  * account's locked balance and is credited to `to`). Exactly once. */
 int gs_token_release(gs_store *s, int64_t seq, int64_t id, gs_err *e);
@@ -468,6 +474,12 @@ int gs_stake_get(gs_store *s, const char *account, gs_stake *st, gs_err *e);
 int gs_stake_lock(gs_ctx *c, const char *account, int64_t amount,
 		  const char *purpose, const char *ref, int64_t until,
 		  int manual, int64_t *id, gs_err *e);
+/* The lock row of gs_stake_lock alone: the caller has checked the free
+ * stake and counts the locked amount itself, once for many locks, with
+ * gs_stake_adjust_locked. */
+int gs_stake_lock_row(gs_ctx *c, const char *account, int64_t amount,
+		      const char *purpose, const char *ref, int64_t until,
+		      int manual, int64_t *id, gs_err *e);
 /* Insert a protocol stake lock row without touching the account's totals
  * (the caller adjusts them with gs_stake_adjust_locked, e.g. once per
  * account for a whole clearing). */

@@ -261,6 +261,16 @@ int gs_stake_lock(gs_ctx *c, const char *account, int64_t amount,
 			       "free, needs %s", account,
 			       gs_credits(c->store, free_of(&st), a, sizeof a),
 			       gs_credits(c->store, amount, b, sizeof b));
+	if (gs_stake_lock_row(c, account, amount, purpose, ref, until, manual, id, e) ||
+	    stake_change(c, account, 0, amount, 0, 0, e))
+		return e->code;
+	return GS_OK;
+}
+
+int gs_stake_lock_row(gs_ctx *c, const char *account, int64_t amount,
+		      const char *purpose, const char *ref, int64_t until,
+		      int manual, int64_t *id, gs_err *e)
+{
 	if (gs_query_int(c->store, e, id, "SELECT coalesce(max(id), 0) + 1 FROM "
 			 "stake_locks", "") < 0 ||
 	    gs_exec(c->store, e, "INSERT INTO stake_locks (id, account, amount, "
@@ -268,8 +278,7 @@ int gs_stake_lock(gs_ctx *c, const char *account, int64_t amount,
 		    "?, ?, 'active', ?)", "itittii", *id, account, amount, purpose,
 		    ref, (int64_t)manual, c->seq) ||
 	    (until >= 0 && gs_exec(c->store, e, "UPDATE stake_locks SET until = ? "
-				   "WHERE id = ?", "ii", until, *id)) ||
-	    stake_change(c, account, 0, amount, 0, 0, e))
+				   "WHERE id = ?", "ii", until, *id)))
 		return e->code;
 	return GS_OK;
 }

@@ -246,8 +246,16 @@ int gs_token_lock(gs_store *s, int64_t seq, const char *account,
 		return gs_fail(e, GS_EINPUT, "field \"amount\": must be a positive integer");
 	if (debit(s, account, amount, e) ||
 	    gs_exec(s, e, "UPDATE balances SET locked = locked + ? WHERE account = ?",
-		    "it", amount, account) ||
-	    gs_query_int(s, e, id, "SELECT coalesce(max(id), 0) + 1 FROM locks", "") < 0 ||
+		    "it", amount, account))
+		return e->code;
+	return gs_token_lock_row(s, seq, account, amount, purpose, ref, manual, id, e);
+}
+
+int gs_token_lock_row(gs_store *s, int64_t seq, const char *account,
+		      int64_t amount, const char *purpose, const char *ref,
+		      int manual, int64_t *id, gs_err *e)
+{
+	if (gs_query_int(s, e, id, "SELECT coalesce(max(id), 0) + 1 FROM locks", "") < 0 ||
 	    gs_exec(s, e, "INSERT INTO locks (id, account, amount, purpose, ref, manual, "
 		    "state, created_seq) VALUES (?, ?, ?, ?, ?, ?, 'active', ?)",
 		    "itittii", *id, account, amount, purpose, ref, (int64_t)manual, seq))
