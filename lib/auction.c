@@ -726,13 +726,14 @@ static int due_slots(gs_ctx *c, const struct auction_params *p, json_t *slots,
 	gs_stmt *st = gs_sql(c->store, "WITH RECURSIVE s (slot) AS (SELECT "
 			     "min(slot) FROM orders UNION ALL SELECT (SELECT "
 			     "min(o.slot) FROM orders o WHERE o.slot > s.slot) FROM "
-			     "s WHERE s.slot < ?1) SELECT slot FROM s WHERE slot <= ?1 "
+			     "s WHERE s.slot < ?) SELECT slot FROM s WHERE slot <= ? "
 			     "AND slot NOT IN (SELECT slot FROM clearings) AND "
 			     "EXISTS (SELECT 1 FROM orders o WHERE o.slot = s.slot AND "
 			     "o.state = 'open') ORDER BY slot", e);
 	int rc;
 
-	if (!st || gs_bind(st, e, "i", (c->time + p->gate) / p->slot_seconds))
+	if (!st || gs_bind(st, e, "ii", (c->time + p->gate) / p->slot_seconds,
+			   (c->time + p->gate) / p->slot_seconds))
 		return e->code;
 	while ((rc = gs_step(st, e)) == 1)
 		json_array_append_new(slots, json_integer(gs_col_int(st, 0)));
