@@ -139,35 +139,15 @@ die() { echo "auction.sh: $*" >&2; exit 1; }
 
 # ---- binaries ----
 PROGS="gs gs-auction gs-panel gs-token gs-stake"
-SNAP=
-if [[ -n ${GS_BIN_DIR:-} ]]; then
-	BIN=$GS_BIN_DIR BIN_KIND="GS_BIN_DIR=$GS_BIN_DIR"
-elif [[ -x $ROOT/bin/.libs/gs-auction && -e $ROOT/lib/.libs/libgridset.so.0 ]]; then
-	# Snapshot the programs and the library so that a concurrent `make` in
-	# the tree cannot swap them mid-run; all runs use the same bytes.
-	SNAP=$WORK/bin
-	rm -rf "$SNAP"
-	mkdir -p "$SNAP"
-	for p in $PROGS; do cp "$ROOT/bin/.libs/$p" "$SNAP/"; done
-	cp -L "$ROOT/lib/.libs/libgridset.so.0" "$SNAP/"
-	BIN=$SNAP
-	export LD_LIBRARY_PATH=$SNAP${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
-	BIN_KIND="bin/.libs + lib/.libs (snapshot in BENCH_WORK/auction/bin, via LD_LIBRARY_PATH)"
-elif [[ -x $ROOT/bin/gs-auction ]]; then
-	BIN=$ROOT/bin BIN_KIND="bin/ (libtool wrappers)"
-elif command -v gs-auction >/dev/null; then
-	BIN=$(dirname "$(command -v gs-auction)") BIN_KIND="PATH ($(dirname "$(command -v gs-auction)"))"
-else
-	die "no gs-auction: build the tree (./configure && make) or set GS_BIN_DIR"
-fi
+# shellcheck source=bench/lib.sh
+. "$BENCH/lib.sh"
+# shellcheck disable=SC2086
+pick_programs "$WORK" $PROGS
 GS=$BIN/gs GS_AUCTION=$BIN/gs-auction GS_PANEL=$BIN/gs-panel
 GS_TOKEN=$BIN/gs-token GS_STAKE=$BIN/gs-stake
-for p in $PROGS; do
-	"$BIN/$p" --help >/dev/null || die "cannot run $BIN/$p"
-done
 # Identity of the programs in use: the cached states are rebuilt when it changes.
 # shellcheck disable=SC2086
-BIN_ID=$(cd "$BIN" && cat $PROGS ${SNAP:+libgridset.so.0} | cksum | cut -d' ' -f1)
+BIN_ID=$( (cd "$BIN" && cat $PROGS; [[ -z $LIBDIR ]] || cat "$LIBDIR/libgridset.so.0") | cksum | cut -d' ' -f1)
 # The tree's commit and state now, when the programs are chosen (a run at 1M
 # lasts long enough for the tree to move on).
 COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
@@ -183,8 +163,6 @@ else
 	BUILD_ID=$BIN_ID BOOK_BY="the benchmarked programs"
 fi
 
-# shellcheck source=bench/lib.sh
-. "$BENCH/lib.sh"
 
 # ---- prepared state (once per trader count and program build) ----
 SETUP=$WORK/setup-T$TRADERS

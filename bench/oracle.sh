@@ -100,38 +100,16 @@ die() { echo "oracle.sh: $*" >&2; exit 1; }
 
 # ---- binaries ----
 PROGS="gs gs-oracle gs-panel gs-token gs-stake"
-SNAP=
-if [[ -n ${GS_BIN_DIR:-} ]]; then
-	BIN=$GS_BIN_DIR BIN_KIND="GS_BIN_DIR=$GS_BIN_DIR"
-elif [[ -x $ROOT/bin/.libs/gs-oracle && -e $ROOT/lib/.libs/libgridset.so.0 ]]; then
-	# Snapshot the programs and the library so that a concurrent `make` in
-	# the tree cannot swap them mid-run; all runs use the same bytes.
-	SNAP=$WORK/bin
-	rm -rf "$SNAP"
-	mkdir -p "$SNAP"
-	for p in $PROGS; do cp "$ROOT/bin/.libs/$p" "$SNAP/"; done
-	cp -L "$ROOT/lib/.libs/libgridset.so.0" "$SNAP/"
-	BIN=$SNAP
-	export LD_LIBRARY_PATH=$SNAP${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
-	BIN_KIND="bin/.libs + lib/.libs (snapshot in BENCH_WORK/oracle/bin, via LD_LIBRARY_PATH)"
-elif [[ -x $ROOT/bin/gs-oracle ]]; then
-	BIN=$ROOT/bin BIN_KIND="bin/ (libtool wrappers)"
-elif command -v gs-oracle >/dev/null; then
-	BIN=$(dirname "$(command -v gs-oracle)") BIN_KIND="PATH ($(dirname "$(command -v gs-oracle)"))"
-else
-	die "no gs-oracle: build the tree (./configure && make) or set GS_BIN_DIR"
-fi
-GS=$BIN/gs GS_ORACLE=$BIN/gs-oracle GS_PANEL=$BIN/gs-panel
-GS_TOKEN=$BIN/gs-token GS_STAKE=$BIN/gs-stake
-for p in $PROGS; do
-	"$BIN/$p" --help >/dev/null || die "cannot run $BIN/$p"
-done
-# Identity of the programs in use: the prepared state is rebuilt when it changes.
-# shellcheck disable=SC2086
-BIN_ID=$(cd "$BIN" && cat $PROGS ${SNAP:+libgridset.so.0} | cksum | cut -d' ' -f1)
-
 # shellcheck source=bench/lib.sh
 . "$BENCH/lib.sh"
+# shellcheck disable=SC2086
+pick_programs "$WORK" $PROGS
+GS=$BIN/gs GS_ORACLE=$BIN/gs-oracle GS_PANEL=$BIN/gs-panel
+GS_TOKEN=$BIN/gs-token GS_STAKE=$BIN/gs-stake
+# Identity of the programs in use: the prepared state is rebuilt when it changes.
+# shellcheck disable=SC2086
+BIN_ID=$( (cd "$BIN" && cat $PROGS; [[ -z $LIBDIR ]] || cat "$LIBDIR/libgridset.so.0") | cksum | cut -d' ' -f1)
+
 
 # sumfield NAME FILE: the sum of the integer field "NAME" over FILE's lines.
 sumfield() {

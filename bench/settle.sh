@@ -141,40 +141,13 @@ die() { echo "settle.sh: $*" >&2; exit 1; }
 
 # ---- binaries ----
 PROGS="gs gs-auction gs-oracle gs-panel gs-settle gs-stake gs-token"
-SNAP='' LIBDIR=''
-if [[ -n ${GS_BIN_DIR:-} ]]; then
-	BIN=$GS_BIN_DIR BIN_KIND="GS_BIN_DIR=$GS_BIN_DIR"
-	if [[ -e $GS_BIN_DIR/libgridset.so.0 ]]; then
-		LIBDIR=$GS_BIN_DIR
-		export LD_LIBRARY_PATH=$GS_BIN_DIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
-	fi
-elif [[ -x $ROOT/bin/.libs/gs-settle && -e $ROOT/lib/.libs/libgridset.so.0 ]]; then
-	# Snapshot the programs and the library so that a concurrent `make` in
-	# the tree cannot swap them mid-run; all runs use the same bytes.
-	SNAP=$WORK/bin
-	rm -rf "$SNAP"
-	mkdir -p "$SNAP"
-	for p in $PROGS; do cp "$ROOT/bin/.libs/$p" "$SNAP/"; done
-	cp -L "$ROOT/lib/.libs/libgridset.so.0" "$SNAP/"
-	BIN=$SNAP LIBDIR=$SNAP
-	export LD_LIBRARY_PATH=$SNAP${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
-	BIN_KIND="bin/.libs + lib/.libs (snapshot in BENCH_WORK/settle/bin, via LD_LIBRARY_PATH)"
-elif [[ -x $ROOT/bin/gs-settle ]]; then
-	BIN=$ROOT/bin BIN_KIND="bin/ (libtool wrappers)"
-elif command -v gs-settle >/dev/null; then
-	BIN=$(dirname "$(command -v gs-settle)") BIN_KIND="PATH ($(dirname "$(command -v gs-settle)"))"
-else
-	die "no gs-settle: build the tree (./configure && make) or set GS_BIN_DIR"
-fi
-if [[ -z $LIBDIR && -e $ROOT/lib/.libs/libgridset.so.0 ]]; then
-	LIBDIR=$ROOT/lib/.libs
-fi
+# shellcheck source=bench/lib.sh
+. "$BENCH/lib.sh"
+# shellcheck disable=SC2086
+pick_programs "$WORK" $PROGS
 GS=$BIN/gs GS_AUCTION=$BIN/gs-auction GS_ORACLE=$BIN/gs-oracle
 GS_PANEL=$BIN/gs-panel GS_SETTLE=$BIN/gs-settle GS_STAKE=$BIN/gs-stake
 GS_TOKEN=$BIN/gs-token
-for p in $PROGS; do
-	"$BIN/$p" --help >/dev/null || die "cannot run $BIN/$p"
-done
 # Identity of the programs in use and of the generator's source: the
 # cached states are rebuilt when it changes.
 # shellcheck disable=SC2086
@@ -182,8 +155,6 @@ BIN_ID=$( (cd "$BIN" && cat $PROGS; [[ -z $LIBDIR ]] || cat "$LIBDIR/libgridset.
 COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
 DIRTY=$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null | grep -q . && echo true || echo false)
 
-# shellcheck source=bench/lib.sh
-. "$BENCH/lib.sh"
 HAVE_SQLITE3=0
 command -v sqlite3 >/dev/null && HAVE_SQLITE3=1
 

@@ -52,58 +52,12 @@ mkdir -p "$WORK" "$RESULTS"
 die() { echo "transfers.sh: $*" >&2; exit 1; }
 
 # ---- binaries ----
-if [[ -n ${GS_BIN_DIR:-} ]]; then
-	GS=$GS_BIN_DIR/gs GS_TOKEN=$GS_BIN_DIR/gs-token BIN_KIND="GS_BIN_DIR=$GS_BIN_DIR"
-elif [[ -x $ROOT/bin/.libs/gs-token && -x $ROOT/bin/.libs/gs && -e $ROOT/lib/.libs/libgridset.so.0 ]]; then
-	# Snapshot the programs and the library so that a concurrent `make` in
-	# the tree cannot swap them mid-run; all runs use the same bytes.
-	SNAP=$WORK/bin
-	rm -rf "$SNAP"
-	mkdir -p "$SNAP"
-	cp "$ROOT/bin/.libs/gs" "$ROOT/bin/.libs/gs-token" "$SNAP/"
-	cp -L "$ROOT/lib/.libs/libgridset.so.0" "$SNAP/"
-	GS=$SNAP/gs GS_TOKEN=$SNAP/gs-token
-	export LD_LIBRARY_PATH=$SNAP${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
-	BIN_KIND="bin/.libs + lib/.libs (snapshot in BENCH_WORK/bin, via LD_LIBRARY_PATH)"
-elif [[ -x $ROOT/bin/gs-token && -x $ROOT/bin/gs ]]; then
-	GS=$ROOT/bin/gs GS_TOKEN=$ROOT/bin/gs-token BIN_KIND="bin/ (libtool wrappers)"
-elif command -v gs-token >/dev/null && command -v gs >/dev/null; then
-	GS=$(command -v gs) GS_TOKEN=$(command -v gs-token) BIN_KIND="PATH ($(dirname "$GS_TOKEN"))"
-else
-	die "no gs/gs-token: build the tree (./configure && make) or set GS_BIN_DIR"
-fi
-if ! "$GS" --help >/dev/null || ! "$GS_TOKEN" --help >/dev/null; then
-	die "cannot run $GS / $GS_TOKEN"
-fi
-# Identity of the programs in use: the prepared state is rebuilt when it changes.
-BIN_ID=$(cat "$(command -v "$GS")" "$(command -v "$GS_TOKEN")" \
-	${SNAP:+"$SNAP/libgridset.so.0"} | cksum | cut -d' ' -f1)
-
 # shellcheck source=bench/lib.sh
 . "$BENCH/lib.sh"
-
-# run_timed IN OUT CMD...: run CMD <IN >OUT 2>OUT.err; set T (seconds) and
-# RSS (KiB or n/a); exit on failure.
-run_timed() {
-	local in=$1 out=$2 t0 t1 rc=0
-	shift 2
-	if [[ -n $GNU_TIME ]]; then
-		t0=$(now)
-		"$GNU_TIME" -f %M -o "$out.rss" "$@" <"$in" >"$out" 2>"$out.err" || rc=$?
-		t1=$(now)
-		RSS=$(tail -n 1 "$out.rss")
-	else
-		t0=$(now)
-		"$@" <"$in" >"$out" 2>"$out.err" || rc=$?
-		t1=$(now)
-		RSS=n/a
-	fi
-	if ((rc != 0)); then
-		cat "$out.err" >&2
-		die "failed (exit $rc): $*"
-	fi
-	T=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }')
-}
+pick_programs "$WORK" gs gs-token
+GS=$BIN/gs GS_TOKEN=$BIN/gs-token
+# Identity of the programs in use: the prepared state is rebuilt when it changes.
+BIN_ID=$( (cat "$GS" "$GS_TOKEN"; [[ -z $LIBDIR ]] || cat "$LIBDIR/libgridset.so.0") | cksum | cut -d' ' -f1)
 
 # ---- input: N lines from one sender to NACCOUNTS recipients, fixed seed ----
 # A MINSTD generator (x = 48271 x mod 2^31-1, exact in awk's doubles) rather
