@@ -139,7 +139,8 @@ START_TEST(mint_overflow)
 	ck_assert_int_eq(gs_state_digest(s, d1, &e), GS_OK);
 	ck_assert_int_eq(th_apply(s, &admin, "token.mint", to_amount("alice", 1), TH_T0, NULL,
 				  &e), GS_EREFUSED);
-	ck_assert_str_eq(e.msg, "mint would overflow the supply");
+	ck_assert_str_eq(e.msg, "field \"amount\": mint would overflow the supply");
+	ck_assert_int_eq(e.item, 0);	/* one item: no item number */
 	ck_assert_int_eq(th_apply(s, &admin, "token.mint", to_amount("bob", 1), TH_T0, NULL,
 				  &e), GS_EREFUSED);
 	ck_assert_int_eq(th_apply(s, &admin, "token.mint", to_amount("bob", INT64_MAX), TH_T0,
@@ -161,6 +162,9 @@ START_TEST(mint_overflow)
 	ck_assert_int_eq(th_apply(s, &admin, "token.mint", json_pack("{s:[o,o]}", "items",
 				  to_amount("admin", INT64_MAX), to_amount("bob", 1)), TH_T0,
 				  NULL, &e), GS_EREFUSED);
+	/* the item where the running total overflows is named */
+	ck_assert_str_eq(e.msg, "field \"amount\": mint would overflow the supply");
+	ck_assert_int_eq(e.item, 2);
 	ck_assert_int_eq(th_apply(s, &admin, "token.mint", json_pack("{s:[o,o]}", "items",
 				  to_amount("bob", INT64_MAX), to_amount("bob", INT64_MAX)), TH_T0,
 				  NULL, &e), GS_EREFUSED);
