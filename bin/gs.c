@@ -30,6 +30,30 @@ static void remove_state(struct gs_cli *c, const char *path)
 	unlink(aux);
 }
 
+/* The state file a command that creates one writes: --db, $GS_DB, else
+ * ./gridset.db. */
+static const char *new_state_path(struct gs_cli *c)
+{
+	const char *path = c->db ? c->db : getenv("GS_DB");
+
+	return path && *path ? path : "./gridset.db";
+}
+
+/* 1 (with a notice) when path already holds a state with a genesis; else
+ * 0, c->store possibly left open on it. */
+static int holds_state(struct gs_cli *c, const char *path)
+{
+	gs_err e;
+
+	if (access(path, F_OK) == 0 &&
+	    gs_store_open(path, 0, &c->store, &e) == GS_OK &&
+	    gs_config_load(c->store, &c->cfg, &e) == GS_OK) {
+		gs_cli_notice(c, "'%s' already holds a state (genesis exists)", path);
+		return 1;
+	}
+	return 0;
+}
+
 static int cmd_init(struct gs_cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -61,15 +85,9 @@ static int cmd_init(struct gs_cli *c, int argc, char **argv)
 	}
 	if (optind != argc || (!c->as && !c->keyfile))
 		return gs_cli_usage(c, "need --admin NAME");
-	path = c->db ? c->db : getenv("GS_DB");
-	if (!path || !*path)
-		path = "./gridset.db";
-	if (access(path, F_OK) == 0 &&
-	    gs_store_open(path, 0, &c->store, &e) == GS_OK &&
-	    gs_config_load(c->store, &c->cfg, &e) == GS_OK) {
-		gs_cli_notice(c, "'%s' already holds a state (genesis exists)", path);
+	path = new_state_path(c);
+	if (holds_state(c, path))
 		return GS_EREFUSED;
-	}
 	if (c->sign_only)
 		return gs_cli_usage(c, "init applies its genesis; --sign-only is not "
 				    "supported");
@@ -671,6 +689,69 @@ static int cmd_verify(struct gs_cli *c, int argc, char **argv)
 	return bad ? GS_EREFUSED : GS_OK;
 }
 
+/* ---- export / import ---- */
+
+/* Print one record of an export as NDJSON (whatever the output format:
+ * an export is for gs import); non-zero on a write error. */
+static int export_print(json_t *rec, void *arg)
+{
+	int rc = gs_json_print(arg, rec);
+
+	json_decref(rec);
+	return rc;
+}
+
+static int cmd_export(struct gs_cli *c, int argc, char **argv)
+{
+	gs_err e;
+	int rc;
+
+	if (gs_cli_noopts(c, argc, argv))
+		return GS_EUSAGE;
+	if (optind != argc)
+		return gs_cli_usage(c, "no arguments expected");
+	if ((rc = gs_cli_state(c)))
+		return rc;
+	if (gs_store_begin(c->store, 0, &e))
+		return FAIL(c, &e);
+	rc = gs_export(c->store, export_print, stdout, &e);
+	gs_store_rollback(c->store);
+	return rc ? FAIL(c, &e) : GS_OK;
+}
+
+static int cmd_import(struct gs_cli *c, int argc, char **argv)
+{
+	const char *path;
+	int64_t n = 0;
+	gs_ndjson *r;
+	gs_err e;
+	int rc, created;
+
+	if (gs_cli_noopts(c, argc, argv))
+		return GS_EUSAGE;
+	if (optind != argc)
+		return gs_cli_usage(c, "the export is read from standard input");
+	path = new_state_path(c);
+	created = access(path, F_OK) != 0;
+	if (holds_state(c, path))
+		return GS_EREFUSED;
+	if (!c->store && gs_store_open(path, GS_OPEN_CREATE, &c->store, &e))
+		return FAIL(c, &e);
+	if (!(r = gs_ndjson_open(stdin, MAX_TX_LINE)))
+		rc = gs_fail(&e, GS_EINTERNAL, "out of memory");
+	else
+		rc = gs_import(c->store, r, &n, &e);
+	gs_ndjson_close(r);
+	if (rc) {
+		if (created)
+			remove_state(c, path);	/* leave no empty state behind */
+		return FAIL(c, &e);
+	}
+	gs_cli_print(c, json_pack("{s:s,s:I,s:s}", "type", "import", "txs", (json_int_t)n,
+				  "db", path));
+	return GS_OK;
+}
+
 /* ---- status ---- */
 
 static int cmd_status(struct gs_cli *c, int argc, char **argv)
@@ -767,6 +848,10 @@ static const struct gs_cli_cmd cmds[] = {
 	  "The journal as NDJSON." },
 	{ "verify", cmd_verify, "verify [--replay]",
 	  "Check the hash chain, signatures, invariants (and replay)." },
+	{ "export", cmd_export, "export > export.ndjson",
+	  "The journal as signed txs, then a trailer with its head and state digest." },
+	{ "import", cmd_import, "import < export.ndjson",
+	  "Build a new state file from an export, checked by head and digest." },
 	{ "status", cmd_status, "status [--slots N]",
 	  "One screen: journal head, supply, and the state of the N (8) most recent\n"
 	  "slots with what each needs next and when." },

@@ -352,6 +352,22 @@ struct gs_log_filter {
 typedef int (*gs_log_fn)(json_t *rec, void *arg);
 int gs_journal_each(gs_store *s, const struct gs_log_filter *f,
 		    gs_log_fn fn, void *arg, gs_err *e);
+/* The signed tx of a journal row: its stored (unsigned, canonical) tx text
+ * with "sig" added; NULL when the text is not a JSON object. */
+json_t *gs_signed_tx(const char *tx, const char *sig);
+
+/* ---- moving a state (export.c) -------------------------------------------- */
+
+/* Pass every journal row of s as its signed tx to fn (seq order), then the
+ * trailer {"type":"export","seq","head","digest"}; fn returns non-zero on
+ * a write error (GS_EINTERNAL). */
+int gs_export(gs_store *s, gs_log_fn fn, void *arg, gs_err *e);
+/* Replay an export read from r into s, whose journal must be empty (else
+ * GS_EREFUSED), all or nothing: each tx must apply (its error, prefixed
+ * "line N: ", otherwise) and the trailer must come last and equal the
+ * replayed head and digest (GS_EREFUSED); a missing trailer is GS_EINPUT.
+ * *count gets the txs applied. */
+int gs_import(gs_store *s, gs_ndjson *r, int64_t *count, gs_err *e);
 
 /* ---- accounts, roles, genesis (account.c) -------------------------------- */
 

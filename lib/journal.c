@@ -104,6 +104,19 @@ int gs_item_fail(json_t *args, size_t i, gs_err *e)
 	return e->code;
 }
 
+json_t *gs_signed_tx(const char *tx, const char *sig)
+{
+	json_t *v = json_loads(tx, JSON_REJECT_DUPLICATES, NULL);
+
+	if (v && !json_is_object(v)) {
+		json_decref(v);
+		return NULL;
+	}
+	if (v)
+		json_object_set_new(v, "sig", json_string(sig));
+	return v;
+}
+
 char *gs_canonical(json_t *v)
 {
 	return json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);

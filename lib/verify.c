@@ -26,12 +26,7 @@ static void problem(gs_report_fn report, void *arg, const char *fmt, ...)
  * stored text is not JSON. */
 static json_t *row_tx(gs_stmt *st, int tx_col, int sig_col)
 {
-	json_t *tx = json_loads(gs_col_text(st, tx_col), JSON_REJECT_DUPLICATES,
-				NULL);
-
-	if (tx && json_is_object(tx))
-		json_object_set_new(tx, "sig", json_string(gs_col_text(st, sig_col)));
-	return tx;
+	return gs_signed_tx(gs_col_text(st, tx_col), gs_col_text(st, sig_col));
 }
 
 /* Public key that must have signed tx: from its args for genesis and

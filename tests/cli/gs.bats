@@ -22,7 +22,7 @@ load helper
 
 @test "every gs subcommand and nested subcommand answers --help with its usage on stdout" {
 	local c
-	for c in init key account admin params submit log verify status \
+	for c in init key account admin params submit log verify status export import \
 		"key new" "key list" "key show" "account register" "account list" \
 		"account show" "admin grant" "admin revoke" "admin renounce" \
 		"params show" "params set"; do
@@ -567,4 +567,45 @@ load helper
 	expect_refusal 77 gs token mint --to bob 1 --as bob
 	expect_exit 0 gs token transfer --to bob 2 --as alice
 	assert_eq "$(available bob)" 2000000 "bob's balance"
+}
+
+# ---- export and import -----------------------------------------------------------
+
+@test "gs export | gs import builds a new state file with the same journal head and state digest" {
+	genesis
+	gs-token transfer --to bob 3 --as alice >/dev/null
+	gs-stake deposit 5 --as alice >/dev/null
+	expect_exit 0 gs export
+	printf '%s\n' "$output" >export.ndjson
+	assert_eq "$(grep -c '"sig":' export.ndjson)" "$(journal_seq)" "signed txs in the export"
+	assert_record "${lines[-1]}" type=export
+	local digest
+	digest=$(state_digest)
+	GS_DB=copy.db expect_exit 0 gs import <export.ndjson
+	assert_record "${lines[0]}" type=import
+	assert_eq "$(GS_DB=copy.db state_digest)" "$digest" "digest of the import"
+	GS_DB=copy.db expect_exit 0 gs verify --replay
+	assert_stdout_has '"ok":true'
+	# into a file that holds a state: refused, the state unchanged
+	GS_DB=copy.db expect_exit 1 gs import <export.ndjson
+	assert_stderr_has "already holds a state"
+	assert_eq "$(GS_DB=copy.db state_digest)" "$digest" "digest after the refusal"
+}
+
+@test "gs import refuses a changed, cut or doubled export whole (exit 77, 1, 65) and leaves no file" {
+	genesis
+	gs-token transfer --to bob 3 --as alice >/dev/null
+	gs export >export.ndjson
+	sed 's/"amount":3000000/"amount":3000001/' export.ndjson >changed.ndjson
+	GS_DB=new.db expect_exit 77 gs import <changed.ndjson
+	assert_stderr_has "bad signature"
+	[[ ! -e new.db ]]
+	sed '$d' export.ndjson >cut.ndjson
+	GS_DB=new.db expect_exit 65 gs import <cut.ndjson
+	assert_stderr_has "without its trailer"
+	[[ ! -e new.db ]]
+	{ sed '$d' export.ndjson; sed -n 2p export.ndjson; tail -n 1 export.ndjson; } >doubled.ndjson
+	GS_DB=new.db expect_exit 1 gs import <doubled.ndjson
+	assert_stderr_has "line $(($(wc -l <export.ndjson))): "
+	[[ ! -e new.db ]]
 }
