@@ -130,11 +130,7 @@ static int cmd_slots(struct gs_cli *c, int argc, char **argv)
 	gs_err e;
 	int rc;
 
-	if (gs_cli_noopts(c, argc, argv))
-		return GS_EUSAGE;
-	if (optind != argc)
-		return gs_cli_usage(c, "no arguments expected");
-	if ((rc = gs_cli_state(c)))
+	if ((rc = gs_cli_bare(c, argc, argv, "no arguments expected")))
 		return rc;
 	recs = json_array();
 	return gs_cli_query(c, gs_oracle_slot_records(c->store, c->now, recs, &e),
@@ -147,11 +143,7 @@ static int cmd_list(struct gs_cli *c, int argc, char **argv)
 	gs_err e;
 	int rc;
 
-	if (gs_cli_noopts(c, argc, argv))
-		return GS_EUSAGE;
-	if (optind != argc)
-		return gs_cli_usage(c, "no arguments expected");
-	if ((rc = gs_cli_state(c)))
+	if ((rc = gs_cli_bare(c, argc, argv, "no arguments expected")))
 		return rc;
 	recs = json_array();
 	return gs_cli_query(c, gs_oracle_records(c->store, recs, &e), recs, &e);

@@ -39,11 +39,7 @@ static int cmd_withdraw(struct gs_cli *c, int argc, char **argv)
 {
 	int rc;
 
-	if (gs_cli_noopts(c, argc, argv))
-		return GS_EUSAGE;
-	if (optind != argc)
-		return gs_cli_usage(c, "no arguments expected");
-	if ((rc = gs_cli_state(c)))
+	if ((rc = gs_cli_bare(c, argc, argv, "no arguments expected")))
 		return rc;
 	return gs_cli_tx(c, "stake.withdraw", json_object());
 }

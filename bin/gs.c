@@ -237,11 +237,7 @@ static int cmd_account_register(struct gs_cli *c, int argc, char **argv)
 	gs_err e;
 	int rc;
 
-	if (gs_cli_noopts(c, argc, argv))
-		return GS_EUSAGE;
-	if (optind != argc)
-		return gs_cli_usage(c, "no arguments expected (the account is --as)");
-	if ((rc = gs_cli_state(c)))
+	if ((rc = gs_cli_bare(c, argc, argv, "no arguments expected (the account is --as)")))
 		return rc;
 	if (gs_cli_signer(c, &k, &e))
 		return FAIL(c, &e);
@@ -256,11 +252,7 @@ static int cmd_account_list(struct gs_cli *c, int argc, char **argv)
 	gs_err e;
 	int rc;
 
-	if (gs_cli_noopts(c, argc, argv))
-		return GS_EUSAGE;
-	if (optind != argc)
-		return gs_cli_usage(c, "no arguments expected");
-	if ((rc = gs_cli_state(c)))
+	if ((rc = gs_cli_bare(c, argc, argv, "no arguments expected")))
 		return rc;
 	recs = json_array();
 	return gs_cli_query(c, gs_account_list(c->store, recs, &e), recs, &e);
@@ -327,11 +319,7 @@ static int cmd_admin_renounce(struct gs_cli *c, int argc, char **argv)
 {
 	int rc;
 
-	if (gs_cli_noopts(c, argc, argv))
-		return GS_EUSAGE;
-	if (optind != argc)
-		return gs_cli_usage(c, "no arguments expected");
-	if ((rc = gs_cli_state(c)))
+	if ((rc = gs_cli_bare(c, argc, argv, "no arguments expected")))
 		return rc;
 	return gs_cli_tx(c, "admin.renounce", json_object());
 }
@@ -706,11 +694,7 @@ static int cmd_export(struct gs_cli *c, int argc, char **argv)
 	gs_err e;
 	int rc;
 
-	if (gs_cli_noopts(c, argc, argv))
-		return GS_EUSAGE;
-	if (optind != argc)
-		return gs_cli_usage(c, "no arguments expected");
-	if ((rc = gs_cli_state(c)))
+	if ((rc = gs_cli_bare(c, argc, argv, "no arguments expected")))
 		return rc;
 	if (gs_store_begin(c->store, 0, &e))
 		return FAIL(c, &e);
@@ -807,11 +791,7 @@ static int cmd_tick(struct gs_cli *c, int argc, char **argv)
 {
 	int rc, done = 0;
 
-	if (gs_cli_noopts(c, argc, argv))
-		return GS_EUSAGE;
-	if (optind != argc)
-		return gs_cli_usage(c, "no arguments expected");
-	if ((rc = gs_cli_state(c)))
+	if ((rc = gs_cli_bare(c, argc, argv, "no arguments expected")))
 		return rc;
 	c->quiet_noop = 1;
 	for (int i = 0; tick_steps[i]; i++) {

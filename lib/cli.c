@@ -179,6 +179,15 @@ int gs_cli_noopts(struct gs_cli *c, int argc, char **argv)
 	return ch == -1 ? GS_OK : GS_EUSAGE;
 }
 
+int gs_cli_bare(struct gs_cli *c, int argc, char **argv, const char *why)
+{
+	if (gs_cli_noopts(c, argc, argv))
+		return GS_EUSAGE;
+	if (optind != argc)
+		return gs_cli_usage(c, "%s", why);
+	return gs_cli_state(c);
+}
+
 /* Clock: --now, else $GS_NOW, else the system clock. */
 static int clock_init(struct gs_cli *c)
 {

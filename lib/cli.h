@@ -56,6 +56,10 @@ int gs_cli_opt(struct gs_cli *c, int argc, char **argv,
 	       const struct option *extra);
 /* Parse only the common options; leaves positional args at optind. */
 int gs_cli_noopts(struct gs_cli *c, int argc, char **argv);
+/* A command without options or arguments of its own: parse the common
+ * options, refuse any argument (usage with message why) and open the
+ * state. GS_OK, or the exit code (already reported). */
+int gs_cli_bare(struct gs_cli *c, int argc, char **argv, const char *why);
 /* Print usage to stderr and return GS_EUSAGE; with fmt, a message first. */
 int gs_cli_usage(struct gs_cli *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

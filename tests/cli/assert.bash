@@ -1,6 +1,31 @@
 # assert.bash - assertions and record helpers shared by the component bats files
 # (panel, stake, oracle, auction): `load assert` after `load`-free set-up.
 
+# component_setup PROG NOW ACCOUNT...: what every component file's setup
+# starts with: gs and PROG on PATH, a fresh state file and key directory in
+# the test's temporary directory, the clock at NOW (GS_NOW), genesis with
+# admin as admin, and each ACCOUNT with a key and registered.
+component_setup() {
+	local prog=$1 k
+	if ! command -v "$prog" >/dev/null || ! command -v gs >/dev/null; then
+		echo "gs and $prog must be on PATH (PATH=/path/to/bin:\$PATH bats ...)" >&2
+		return 1
+	fi
+	cd "$BATS_TEST_TMPDIR" || return 1
+	export GS_KEYDIR="$BATS_TEST_TMPDIR/keys"
+	export GS_DB="$BATS_TEST_TMPDIR/state.db"
+	export GS_NOW=$2
+	unset GS_KEY GS_BUSY_TIMEOUT
+	shift 2
+	for k in admin "$@"; do
+		gs key new "$k" >/dev/null || return 1
+	done
+	gs init --admin admin >/dev/null || return 1
+	for k in "$@"; do
+		gs account register --as "$k" >/dev/null || return 1
+	done
+}
+
 # xrun N COMMAND...: run COMMAND (stdout in $output/$lines, stderr in $stderr)
 # and fail with a full report unless it exits N ("64|65": either). Redirect
 # stdin on the call.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# gs-token.bats - gs-token, the settlement currency: mint, burn, transfer,
+# token.bats - gs-token, the settlement currency: mint, burn, transfer,
 # allowances, locks, queries, NDJSON batches, signing without applying.
 # Every scenario ends by checking the invariants (gs verify --replay, and
 # minted - burned = sum of all balances).

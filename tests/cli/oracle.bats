@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# gs-oracle.bats - gs-oracle, the energy oracle: report (options and NDJSON
+# oracle.bats - gs-oracle, the energy oracle: report (options and NDJSON
 # batches), finalize SLOT | --due, show, history (also gs-panel history),
 # reports, slots, list; quorum medians (lower median for an even count),
 # unverified panels, misreport flags and their penalties, the verification
@@ -11,7 +11,7 @@
 # each). The clock is GS_NOW; setup runs at 10:00Z, the start of slot
 # S0 = #1995112 (ends 10:15, due for finalization at 10:30 with the default
 # verification_period_s of 900). Run by hand with
-#     PATH=/work/main/bin:$PATH bats tests/cli/gs-oracle.bats
+#     PATH=/work/main/bin:$PATH bats tests/cli/oracle.bats
 # Records are read with shell pattern matching only (no jq). Amounts in
 # records are base units (decimals 6: 1 credit = 1000000).
 
@@ -25,22 +25,7 @@ S0=1995112			# the slot starting at T0
 
 setup() {
 	local k
-	if ! command -v gs-oracle >/dev/null || ! command -v gs >/dev/null; then
-		echo "gs and gs-oracle must be on PATH (PATH=/path/to/bin:\$PATH bats ...)" >&2
-		return 1
-	fi
-	cd "$BATS_TEST_TMPDIR" || return 1
-	export GS_KEYDIR="$BATS_TEST_TMPDIR/keys"
-	export GS_DB="$BATS_TEST_TMPDIR/state.db"
-	export GS_NOW=2026-11-25T10:00:00Z
-	unset GS_KEY GS_BUSY_TIMEOUT
-	for k in admin alice o1 o2 o3; do
-		gs key new "$k" >/dev/null || return 1
-	done
-	gs init --admin admin >/dev/null || return 1
-	for k in alice o1 o2 o3; do
-		gs account register --as "$k" >/dev/null || return 1
-	done
+	component_setup gs-oracle 2026-11-25T10:00:00Z alice o1 o2 o3 || return 1
 	for k in o1 o2 o3; do
 		gs admin grant oracle "$k" --as admin >/dev/null || return 1
 		gs-token mint --to "$k" 1000 --as admin >/dev/null || return 1

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# gs-dao.bats - gs-dao, governance: propose (proposal_threshold; every action
+# dao.bats - gs-dao, governance: propose (proposal_threshold; every action
 # dry-run at propose time), vote (the stake held at the proposal's
 # snapshot), quorum and majority, queue, execute after timelock_s, cancel
 # (proposer, guardian), expiry after grace_period_s; the actions params.set,
@@ -35,7 +35,7 @@
 #                           second it can be executed
 #     2026-12-14T08:00:01Z  expired                                   EXPIRED
 # The journal time never goes backwards, so every test walks forward. The
-# slots settled here follow the gs-settle.bats timeline: gate closure 5 min
+# slots settled here follow the settle.bats timeline: gate closure 5 min
 # before the start, oracle report at +20 min, oracle data final at +30,
 # compute at +31, finalize at +91 (dispute_window_s 3600):
 #     S0 = #1995112, 2026-11-25T10:00Z: settled while a proposal runs
@@ -43,7 +43,7 @@
 # In both alice sells 2000 Wh from panel 1 and carol buys 2000 Wh at 0.11
 # credits/kWh: P = 110000; the oracle says 1600 Wh: shortfall 400 Wh.
 # Run by hand with
-#     PATH=/work/main/bin:$PATH bats tests/cli/gs-dao.bats
+#     PATH=/work/main/bin:$PATH bats tests/cli/dao.bats
 # Records are read with shell pattern matching only (no jq). Amounts in
 # records and in action JSON are base units (1 credit = 1000000).
 
@@ -70,22 +70,7 @@ S1=1995592
 
 setup() {
 	local k
-	if ! command -v gs-dao >/dev/null || ! command -v gs >/dev/null; then
-		echo "gs and gs-dao must be on PATH (PATH=/path/to/bin:\$PATH bats ...)" >&2
-		return 1
-	fi
-	cd "$BATS_TEST_TMPDIR" || return 1
-	export GS_KEYDIR="$BATS_TEST_TMPDIR/keys"
-	export GS_DB="$BATS_TEST_TMPDIR/state.db"
-	export GS_NOW=$PROPOSE
-	unset GS_KEY GS_BUSY_TIMEOUT
-	for k in admin alice bob carol dave; do
-		gs key new "$k" >/dev/null || return 1
-	done
-	gs init --admin admin >/dev/null || return 1
-	for k in alice bob carol dave; do
-		gs account register --as "$k" >/dev/null || return 1
-	done
+	component_setup gs-dao $PROPOSE alice bob carol dave || return 1
 	gs-token mint --to admin 100 --as admin >/dev/null || return 1
 	gs-stake deposit 100 --as admin >/dev/null || return 1
 	for k in alice bob carol dave; do

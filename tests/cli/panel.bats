@@ -1,12 +1,12 @@
 #!/usr/bin/env bats
-# gs-panel.bats - gs-panel, solar panels as non-fungible assets: register (one by
+# panel.bats - gs-panel, solar panels as non-fungible assets: register (one by
 # options, many as NDJSON), transfer, retire, show, list, history
 # (DESIGN sections 7, 8 "Panels", 11, 14).
 #
 # Own set-up (no `load helper`; shared assertions in assert.bash): every test gets a fresh state with keys
 # and accounts admin (all roles), alice and bob, and 1000 credits minted to
 # alice. Run by hand with
-#     PATH=/work/main/bin:$PATH bats tests/cli/gs-panel.bats
+#     PATH=/work/main/bin:$PATH bats tests/cli/panel.bats
 # Records are read with shell pattern matching only (no jq).
 
 bats_require_minimum_version 1.5.0	# run --separate-stderr
@@ -22,22 +22,7 @@ PROG=gs-panel			# clean_error without arguments
 INSTALLED_UNIX=1714521600
 
 setup() {
-	local k
-	if ! command -v gs-panel >/dev/null || ! command -v gs >/dev/null; then
-		echo "gs and gs-panel must be on PATH (PATH=/path/to/bin:\$PATH bats ...)" >&2
-		return 1
-	fi
-	cd "$BATS_TEST_TMPDIR" || return 1
-	export GS_KEYDIR="$BATS_TEST_TMPDIR/keys"
-	export GS_DB="$BATS_TEST_TMPDIR/state.db"
-	export GS_NOW=2026-11-25T10:00:00Z
-	unset GS_KEY GS_BUSY_TIMEOUT
-	for k in admin alice bob; do
-		gs key new "$k" >/dev/null || return 1
-	done
-	gs init --admin admin >/dev/null || return 1
-	gs account register --as alice >/dev/null || return 1
-	gs account register --as bob >/dev/null || return 1
+	component_setup gs-panel 2026-11-25T10:00:00Z alice bob || return 1
 	gs-token mint --to alice 1000 --as admin >/dev/null || return 1
 }
 

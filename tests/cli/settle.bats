@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# gs-settle.bats - gs-settle, settlement of cleared slots: compute SLOT|--due
+# settle.bats - gs-settle, settlement of cleared slots: compute SLOT|--due
 # (provisional positions), positions, show, summary, dispute, resolve
 # --uphold|--reject, finalize SLOT|--due (the transfers), and gs tick running
 # them; delivered, shortfall, missed and void energy, rounding dust, penalties
@@ -20,7 +20,7 @@
 #     10:31  settlement compute: provisional positions               COMPUTE
 #     11:31  dispute_window_s (3600) after compute: finalize         FINAL
 # Run by hand with
-#     PATH=/work/main/bin:$PATH bats tests/cli/gs-settle.bats
+#     PATH=/work/main/bin:$PATH bats tests/cli/settle.bats
 # Records are read with shell pattern matching only (no jq). Amounts in
 # records are base units (decimals 6: 1 credit = 1000000), prices base units
 # per kWh, quantities Wh. Every figure below is worked out by hand in the
@@ -42,23 +42,7 @@ COMPUTE=2026-11-25T10:31:00Z	# T0 + 1860
 FINAL=2026-11-25T11:31:00Z	# COMPUTE + dispute_window_s = T0 + 5460
 
 setup() {
-	local k
-	if ! command -v gs-settle >/dev/null || ! command -v gs >/dev/null; then
-		echo "gs and gs-settle must be on PATH (PATH=/path/to/bin:\$PATH bats ...)" >&2
-		return 1
-	fi
-	cd "$BATS_TEST_TMPDIR" || return 1
-	export GS_KEYDIR="$BATS_TEST_TMPDIR/keys"
-	export GS_DB="$BATS_TEST_TMPDIR/state.db"
-	export GS_NOW=2026-11-25T08:00:00Z
-	unset GS_KEY GS_BUSY_TIMEOUT
-	for k in admin alice bob dave; do
-		gs key new "$k" >/dev/null || return 1
-	done
-	gs init --admin admin >/dev/null || return 1
-	for k in alice bob dave; do
-		gs account register --as "$k" >/dev/null || return 1
-	done
+	component_setup gs-settle 2026-11-25T08:00:00Z alice bob dave || return 1
 	gs-token mint --to admin 100 --as admin >/dev/null || return 1
 	gs-stake deposit 100 --as admin >/dev/null || return 1
 	gs-token mint --to alice 100 --as admin >/dev/null || return 1

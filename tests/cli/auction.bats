@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# gs-auction.bats - gs-auction, the sealed batch auction per slot: simulate
+# auction.bats - gs-auction, the sealed batch auction per slot: simulate
 # (the DESIGN 9 clearing rule on its own), order (options and NDJSON
 # batches), cancel, clear SLOT | --due, book, result, curve [--svg];
 # escrow and collateral at entry and at clearing, gate closure, refusals,
@@ -19,7 +19,7 @@
 # clock is GS_NOW; setup runs at 08:00Z. The slot under test is
 # S0 = #1995112, 2026-11-25T10:00Z; its gate closes gate_closure_s (300 s)
 # before its start, at 09:55Z, from when it can be cleared. Run by hand with
-#     PATH=/work/main/bin:$PATH bats tests/cli/gs-auction.bats
+#     PATH=/work/main/bin:$PATH bats tests/cli/auction.bats
 # Records are read with shell pattern matching only (no jq). Amounts in
 # records are base units (decimals 6: 1 credit = 1000000), prices base units
 # per kWh, quantities Wh.
@@ -35,23 +35,7 @@ S=2026-11-25T10:00Z		# S0 as people write it
 GATE=2026-11-25T09:55:00Z	# T0 - gate_closure_s
 
 setup() {
-	local k
-	if ! command -v gs-auction >/dev/null || ! command -v gs >/dev/null; then
-		echo "gs and gs-auction must be on PATH (PATH=/path/to/bin:\$PATH bats ...)" >&2
-		return 1
-	fi
-	cd "$BATS_TEST_TMPDIR" || return 1
-	export GS_KEYDIR="$BATS_TEST_TMPDIR/keys"
-	export GS_DB="$BATS_TEST_TMPDIR/state.db"
-	export GS_NOW=2026-11-25T08:00:00Z
-	unset GS_KEY GS_BUSY_TIMEOUT
-	for k in admin alice bob dave; do
-		gs key new "$k" >/dev/null || return 1
-	done
-	gs init --admin admin >/dev/null || return 1
-	for k in alice bob dave; do
-		gs account register --as "$k" >/dev/null || return 1
-	done
+	component_setup gs-auction 2026-11-25T08:00:00Z alice bob dave || return 1
 	gs-token mint --to alice 100 --as admin >/dev/null || return 1
 	gs-token mint --to bob 1000 --as admin >/dev/null || return 1
 	gs-token mint --to dave 1000 --as admin >/dev/null || return 1

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# gs-stake.bats - gs-stake, the staking vault: deposit, request-withdraw,
+# stake.bats - gs-stake, the staking vault: deposit, request-withdraw,
 # withdraw after the unbonding period, cancel-withdraw, lock/unlock, repay,
 # slash, show (now and --at a past time), list, locks, unbondings
 # (DESIGN sections 7, 8 "Stake", 10, 11, 14).
@@ -7,7 +7,7 @@
 # Own set-up (no `load helper`; shared assertions in assert.bash): every test gets a fresh state with keys
 # and accounts admin (all roles), alice and bob, and 1000 credits minted to
 # alice. Run by hand with
-#     PATH=/work/main/bin:$PATH bats tests/cli/gs-stake.bats
+#     PATH=/work/main/bin:$PATH bats tests/cli/stake.bats
 # Records are read with shell pattern matching only (no jq). Amounts in
 # records are base units (decimals 6: 1 credit = 1000000).
 
@@ -26,22 +26,7 @@ DAY=86400
 UNBONDING=604800		# unbonding_period_s default: 7 days
 
 setup() {
-	local k
-	if ! command -v gs-stake >/dev/null || ! command -v gs >/dev/null; then
-		echo "gs and gs-stake must be on PATH (PATH=/path/to/bin:\$PATH bats ...)" >&2
-		return 1
-	fi
-	cd "$BATS_TEST_TMPDIR" || return 1
-	export GS_KEYDIR="$BATS_TEST_TMPDIR/keys"
-	export GS_DB="$BATS_TEST_TMPDIR/state.db"
-	export GS_NOW=2026-11-25T10:00:00Z
-	unset GS_KEY GS_BUSY_TIMEOUT
-	for k in admin alice bob; do
-		gs key new "$k" >/dev/null || return 1
-	done
-	gs init --admin admin >/dev/null || return 1
-	gs account register --as alice >/dev/null || return 1
-	gs account register --as bob >/dev/null || return 1
+	component_setup gs-stake 2026-11-25T10:00:00Z alice bob || return 1
 	gs-token mint --to alice 1000 --as admin >/dev/null || return 1
 }
 
