@@ -125,7 +125,7 @@ int gs_json_no_reals(json_t *v, gs_err *e);
 /* Print v compactly (insertion order) followed by "\n" to f. */
 int gs_json_print(FILE *f, json_t *v);
 
-/* ---- store: the only module that calls SQLite (store.c) ----------------- */
+/* ---- store: the only module that talks to the database (store*.c) -------- */
 
 typedef struct gs_store gs_store;
 typedef struct gs_stmt gs_stmt;
@@ -141,6 +141,18 @@ enum {
  * without GS_OPEN_CREATE is GS_ENOFILE. */
 int gs_store_open(const char *path, int flags, gs_store **out, gs_err *e);
 void gs_store_close(gs_store *s);
+/* 1 when path names a PostgreSQL database: a postgresql:// or
+ * postgres:// URI or a libpq "keyword=value ..." string; else it is a
+ * SQLite state file. */
+int gs_store_is_pg(const char *path);
+/* 1 when a state exists at path (the file; the schema in the database). */
+int gs_store_present(const char *path);
+/* Delete the state at path: the file, or the schema's tables. */
+void gs_store_destroy(const char *path);
+/* "sqlite" or "postgresql". */
+const char *gs_store_backend(gs_store *s);
+/* path for messages, a password in it replaced by "***"; returns buf. */
+const char *gs_store_label(const char *path, char *buf, size_t n);
 /* Begin a transaction: write ? BEGIN IMMEDIATE : BEGIN. Busy -> GS_EBUSY. */
 int gs_store_begin(gs_store *s, int write, gs_err *e);
 int gs_store_commit(gs_store *s, gs_err *e);

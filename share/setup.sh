@@ -8,7 +8,7 @@ build=${1:-$src/build}
 shift || true
 
 pkgs="autoconf automake libtool pkg-config make gcc libsqlite3-dev libsodium-dev
-      libjansson-dev check bats sqlite3 ${GS_EXTRA_PKGS:-}"
+      libjansson-dev libpq-dev check bats sqlite3 ${GS_EXTRA_PKGS:-}"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
