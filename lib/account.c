@@ -317,16 +317,16 @@ int gs_config_load(gs_store *s, gs_config *cfg, gs_err *e)
 	return GS_OK;
 }
 
-/* Append the account record(s) of name (NULL: all) to out. */
+/* Append the account record(s) of name (NULL: all) to out, each with its
+ * roles in order (one row per account and role). */
 static int account_records(gs_store *s, const char *name, json_t *out,
 			   gs_err *e)
 {
 	gs_stmt *st = gs_sql(s, "SELECT a.name, a.kind, a.pubkey, a.created, "
-			     "(SELECT group_concat(role, ',') FROM "
-			     " (SELECT role FROM roles r WHERE r.account = a.name "
-			     "  ORDER BY role) x) "
-			     "FROM accounts a WHERE a.name BETWEEN ? AND ? "
-			     "ORDER BY a.name", e);
+			     "r.role FROM accounts a LEFT JOIN roles r ON "
+			     "r.account = a.name WHERE a.name BETWEEN ? AND ? "
+			     "ORDER BY a.name, r.role", e);
+	json_t *rec = NULL;
 	int rc;
 
 	/* one account is a primary-key lookup, all of them the whole range
@@ -334,19 +334,18 @@ static int account_records(gs_store *s, const char *name, json_t *out,
 	if (!st || gs_bind(st, e, "tt", name ? name : "", name ? name : "\x7f"))
 		return e->code;
 	while ((rc = gs_step(st, e)) == 1) {
-		const char *roles = gs_col_text(st, 4);
-		json_t *ra = json_array();
-		char buf[64];
-		for (const char *p = roles; p && *p;) {
-			size_t n = strcspn(p, ",");
-			snprintf(buf, sizeof buf, "%.*s", (int)n, p);
-			json_array_append_new(ra, json_string(buf));
-			p += n + (p[n] == ',');
+		const char *role = gs_col_text(st, 4);
+		if (!rec || strcmp(json_string_value(json_object_get(rec, "name")),
+				   gs_col_text(st, 0))) {
+			rec = json_pack("{s:s,s:s,s:s,s:s?,s:I,s:[]}", "type", "account",
+					"name", gs_col_text(st, 0), "kind",
+					gs_col_text(st, 1), "pubkey", gs_col_text(st, 2),
+					"created", (json_int_t)gs_col_int(st, 3), "roles");
+			json_array_append_new(out, rec);
 		}
-		json_array_append_new(out, json_pack("{s:s,s:s,s:s,s:s?,s:I,s:o}",
-			"type", "account", "name", gs_col_text(st, 0), "kind",
-			gs_col_text(st, 1), "pubkey", gs_col_text(st, 2), "created",
-			(json_int_t)gs_col_int(st, 3), "roles", ra));
+		if (role)
+			json_array_append_new(json_object_get(rec, "roles"),
+					      json_string(role));
 	}
 	return rc < 0 ? e->code : GS_OK;
 }

@@ -411,8 +411,8 @@ static int run_due(gs_ctx *c, const struct dao_params *dp, int execute,
 			while (json_array_size(c->out) > nout)
 				json_array_remove(c->out, json_array_size(c->out) - 1);
 			if (gs_store_exec(c->store, "ROLLBACK TO dao_due", e) ||
-			    gs_query_int(c->store, e, &same, "SELECT coalesce(error "
-					 "= ?, 0) FROM proposals WHERE id = ?", "ti",
+			    gs_query_int(c->store, e, &same, "SELECT CASE WHEN error "
+					 "= ? THEN 1 ELSE 0 END FROM proposals WHERE id = ?", "ti",
 					 why.msg, id) < 0) {
 				rc = e->code;
 				break;

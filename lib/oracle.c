@@ -295,7 +295,8 @@ int gs_oracle_unreported(gs_ctx *c, int64_t slot, int64_t *npanels, gs_err *e)
 	if (!fin)
 		return GS_OK;
 	if (gs_exec(c->store, e, "INSERT INTO production (slot, panel, wh, reports, "
-		    "status) SELECT DISTINCT o.slot, o.panel, NULL, 0, 'unverified' FROM "
+		    "status) SELECT DISTINCT o.slot, o.panel, CAST(NULL AS BIGINT), 0, "
+		    "'unverified' FROM "
 		    "orders o JOIN fills f ON f.order_id = o.id WHERE o.slot = ? AND "
 		    "o.side = 'sell' AND f.qty_wh > 0 AND o.panel NOT IN (SELECT "
 		    "panel FROM production WHERE slot = ?)", "ii", slot, slot))
@@ -457,7 +458,8 @@ int gs_production_records(gs_store *s, int64_t slot, int64_t panel,
 			     "LEFT JOIN production p ON p.slot = r.slot AND p.panel = r.panel "
 			     "WHERE (? < 0 OR r.slot = ?) AND (? = 0 OR r.panel = ?) "
 			     "AND (? = 0 OR p.status IS NOT NULL) "
-			     "GROUP BY r.slot, r.panel UNION ALL SELECT slot, panel, wh, "
+			     "GROUP BY r.slot, r.panel, p.wh, p.status UNION ALL SELECT slot, "
+			     "panel, wh, "
 			     "0, status FROM production WHERE reports = 0 AND (? < 0 OR "
 			     "slot = ?) AND (? = 0 OR panel = ?) ORDER BY 1, 2", e);
 	int rc;

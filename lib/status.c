@@ -113,7 +113,7 @@ int gs_slot_status_records(gs_store *s, int64_t now, int limit, json_t *out,
 {
 	gs_stmt *st = gs_sql(s, "SELECT slot FROM (SELECT slot FROM orders UNION "
 			     "SELECT slot FROM oracle_slots UNION SELECT slot FROM "
-			     "clearings) ORDER BY slot DESC LIMIT ?", e);
+			     "clearings) AS u ORDER BY slot DESC LIMIT ?", e);
 	json_t *slots = json_array(), *v;
 	struct timing t;
 	size_t i;

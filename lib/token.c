@@ -134,14 +134,16 @@ static int apply_mint(gs_ctx *c, json_t *args, gs_err *e)
 		return gs_fail(e, GS_EINTERNAL, "supply row missing");
 	for (size_t i = 0; i < n; i++) {
 		json_t *item = gs_args_item(args, i, &n);
-		if (to_amount(item, &to, &amount, e) ||
-		    check_destination(to, e) || credit(c->store, to, amount, e))
+		if (to_amount(item, &to, &amount, e) || check_destination(to, e))
 			return gs_item_fail(args, i, e);
+		/* checked before the credit: no balance may overflow either */
 		if (gs_add(total, amount, &total) || gs_add(minted, total, &(int64_t){0})) {
 			gs_fail(e, GS_EREFUSED, "field \"amount\": mint would overflow "
 				"the supply");
 			return gs_item_fail(args, i, e);
 		}
+		if (credit(c->store, to, amount, e))
+			return gs_item_fail(args, i, e);
 	}
 	return gs_exec(c->store, e, "UPDATE supply SET minted = minted + ?", "i",
 		       total);
