@@ -16,18 +16,13 @@
 
 /* ---- init ---- */
 
-/* Close and delete a state file that init created but could not fill. */
+/* Close and delete a state that init or import created but could not
+ * fill (the file; the tables in a PostgreSQL database). */
 static void remove_state(struct gs_cli *c, const char *path)
 {
-	char aux[4200];
-
 	gs_store_close(c->store);
 	c->store = NULL;
-	unlink(path);
-	snprintf(aux, sizeof aux, "%s-wal", path);
-	unlink(aux);
-	snprintf(aux, sizeof aux, "%s-shm", path);
-	unlink(aux);
+	gs_store_destroy(path);
 }
 
 /* The state file a command that creates one writes: --db, $GS_DB, else
@@ -43,12 +38,14 @@ static const char *new_state_path(struct gs_cli *c)
  * 0, c->store possibly left open on it. */
 static int holds_state(struct gs_cli *c, const char *path)
 {
+	char buf[512];
 	gs_err e;
 
-	if (access(path, F_OK) == 0 &&
+	if (gs_store_present(path) &&
 	    gs_store_open(path, 0, &c->store, &e) == GS_OK &&
 	    gs_config_load(c->store, &c->cfg, &e) == GS_OK) {
-		gs_cli_notice(c, "'%s' already holds a state (genesis exists)", path);
+		gs_cli_notice(c, "'%s' already holds a state (genesis exists)",
+			      gs_store_label(path, buf, sizeof buf));
 		return 1;
 	}
 	return 0;
@@ -706,6 +703,7 @@ static int cmd_export(struct gs_cli *c, int argc, char **argv)
 static int cmd_import(struct gs_cli *c, int argc, char **argv)
 {
 	const char *path;
+	char buf[512];
 	int64_t n = 0;
 	gs_ndjson *r;
 	gs_err e;
@@ -716,7 +714,7 @@ static int cmd_import(struct gs_cli *c, int argc, char **argv)
 	if (optind != argc)
 		return gs_cli_usage(c, "the export is read from standard input");
 	path = new_state_path(c);
-	created = access(path, F_OK) != 0;
+	created = !gs_store_present(path);
 	if (holds_state(c, path))
 		return GS_EREFUSED;
 	if (!c->store && gs_store_open(path, GS_OPEN_CREATE, &c->store, &e))
@@ -732,7 +730,7 @@ static int cmd_import(struct gs_cli *c, int argc, char **argv)
 		return FAIL(c, &e);
 	}
 	gs_cli_print(c, json_pack("{s:s,s:I,s:s}", "type", "import", "txs", (json_int_t)n,
-				  "db", path));
+				  "db", gs_store_label(path, buf, sizeof buf)));
 	return GS_OK;
 }
 

@@ -3424,7 +3424,7 @@ int main(int argc, char **argv)
 		S.unit *= 10;
 	S.now = T0;
 	if (S.dbpath) {
-		unlink(S.dbpath);
+		gs_store_destroy(S.dbpath);
 		if (gs_store_open(S.dbpath, GS_OPEN_CREATE, &S.st, &e))
 			fail("open %s: %s", S.dbpath, e.msg);
 	} else if (gs_store_open(NULL, GS_OPEN_TEMP, &S.st, &e)) {
