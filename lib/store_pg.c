@@ -163,8 +163,10 @@ static int pg_open(gs_store *s, const char *path, int flags, void **db,
 		return gs_fail(e, GS_ENOFILE, "cannot open '%s': the database holds "
 			       "no GRIDSET state (gs init creates it)",
 			       gs_store_label(path, buf, sizeof buf));
+	/* lock_timeout 0 would wait forever: GS_BUSY_TIMEOUT=0 is 1 ms */
 	snprintf(sql, sizeof sql, "SET lock_timeout = %d; SET TIME ZONE 'UTC';%s",
-		 gs_busy_timeout(), (flags & GS_OPEN_READONLY) ?
+		 gs_busy_timeout() > 0 ? gs_busy_timeout() : 1,
+		 (flags & GS_OPEN_READONLY) ?
 		 " SET default_transaction_read_only = on;" : "");
 	return pg_exec(s, sql, e);
 }

@@ -7,7 +7,10 @@
 # and the balances; then the admin hands over to governance and a DAO
 # proposal raises the penalty; `gs verify --replay` last. The clock is
 # GS_NOW throughout.
-# The state is left in ./demo/ (or $DEMO_DIR) for a look around.
+# The state is left in ./demo/ (or $DEMO_DIR) for a look around; DEMO_DB puts
+# it elsewhere (a PostgreSQL conninfo whose schema is empty), DEMO_KEYDIR
+# takes the keys from a directory (made there when missing): the same keys
+# make the same state on every backend.
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 if [ -n "${DEMO_BIN:-}" ]; then	# programs already built (tests/valgrind/run)
@@ -19,7 +22,8 @@ fi
 work=${DEMO_DIR:-$PWD/demo}
 rm -rf "$work"
 mkdir -p "$work"
-export GS_KEYDIR="$work/keys" GS_DB="$work/gridset.db" GS_NOW=2026-11-25T08:00:00Z
+export GS_KEYDIR=${DEMO_KEYDIR:-$work/keys} GS_DB=${DEMO_DB:-$work/gridset.db}
+export GS_NOW=2026-11-25T08:00:00Z
 say() { printf '\n$ %s\n' "$*"; "$@"; }
 at() { GS_NOW=$1; printf '\n# --- %s ---\n' "$GS_NOW"; }
 quiet() { "$@" >/dev/null; }
@@ -29,7 +33,7 @@ at 2026-11-25T08:00:00Z
 echo "# keys and accounts: admin (genesis, registrar), operator, oracles meter1 and"
 echo "# meter2, sellers alice bob carol, buyers dave erin"
 for who in admin operator meter1 meter2 alice bob carol dave erin; do
-	quiet gs key new "$who"
+	[ -e "$GS_KEYDIR/$who.key" ] || quiet gs key new "$who"
 done
 say gs init --admin admin
 for who in operator meter1 meter2 alice bob carol dave erin; do

@@ -2,24 +2,30 @@
 # test.sh - the whole test suite from a bare Debian 12: installs what is missing,
 # builds in build/, runs `make check` (unit + CLI tests, the bad-input corpus,
 # the crash and concurrency tests), the same again under ASan/UBSan in
-# build-asan/, the protocol simulator over a bounded set of seeds, the demo
-# day with every program under valgrind, each fuzz target for a bounded time
-# (fixed seed), and `make distcheck`. About 15 minutes on 2 cores.
+# build-asan/, the protocol simulator over a bounded set of seeds, the CLI
+# tests and the simulator once more against a PostgreSQL server it starts
+# (share/pg.sh; skipped, saying so, only when the server cannot be installed),
+# the demo day with every program under valgrind, each fuzz target for a
+# bounded time (fixed seed), and `make distcheck`. About 20 minutes on 2 cores.
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 
-# check DIR: run make check in DIR, showing the failing logs on failure.
+# check DIR [TARGET]: run make check (or TARGET) in DIR, showing the failing
+# logs on failure.
 check() {
-	(cd "$1" && make -s -j"$(nproc)" check) && return 0
+	(cd "$1" && make -s -j"$(nproc)" "${2:-check}") && return 0
 	for log in "$1"/tests/unit/*.log "$1"/tests/cli/*.log; do
 		grep -qE '^(FAIL|ERROR)' "${log%.log}.trs" 2>/dev/null && tail -60 "$log"
 	done
 	return 1
 }
 
-# count DIR: test cases passed and failed in DIR's logs (Check, bats) -> "P F".
+# count DIR [cli]: test cases passed and failed in DIR's logs (Check, bats;
+# with "cli" those make check-pg runs: the CLI tests and test_store) -> "P F".
 count() {
-	cat "$1"/tests/unit/*.log "$1"/tests/cli/*.log 2>/dev/null | awk -F'[:,]' '
+	local unit="$1"/tests/unit/*.log
+	[ "${2:-}" = cli ] && unit="$1"/tests/unit/test_store.log
+	cat $unit "$1"/tests/cli/*.log 2>/dev/null | awk -F'[:,]' '
 		/Checks:/ { p += $3 - $5 - $7; f += $5 + $7 }
 		/^ok /    { p++ }
 		/^not ok / { f++ }
@@ -33,9 +39,34 @@ check "$src/build"
 echo "== make check with AddressSanitizer + UBSan"
 "$src/share/setup.sh" "$src/build-asan" --enable-sanitizers
 ASAN_OPTIONS=detect_leaks=1 check "$src/build-asan"
-if [ -x "$src/build/tests/sim/sim" ]; then
-	echo "== protocol simulator (bounded seeds)"
-	SIM="$src/build/tests/sim/sim" "$src/tests/sim/run" --seeds "${SIM_SEEDS:-6}"
+read -r p1 f1 < <(count "$src/build")
+echo "== protocol simulator (bounded seeds)"
+SIM="$src/build/tests/sim/sim" "$src/tests/sim/run" --seeds "${SIM_SEEDS:-6}" | tee "$src/build/sim-sqlite.out"
+
+echo "== PostgreSQL: the CLI tests and the simulator against a test server"
+p3=0 f3=0
+pgdir=$(mktemp -d "${TMPDIR:-/tmp}/gs-pg.XXXXXX")
+trap '"$src/share/pg.sh" stop "$pgdir"' EXIT
+if ! dpkg-query -W -f='${Status}' postgresql 2>/dev/null | grep -q 'install ok installed'; then
+	sudo=
+	[ "$(id -u)" = 0 ] || sudo=sudo
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+		postgresql >/dev/null || true
+fi
+if pg=$("$src/share/pg.sh" start "$pgdir"); then
+	GS_TEST_PG=$pg check "$src/build" check-pg
+	read -r p3 f3 < <(count "$src/build" cli)
+	# the same seeds on PostgreSQL end in the same totals as on SQLite
+	SIM_PG=$pg SIM="$src/build/tests/sim/sim" "$src/tests/sim/run" --seeds "${SIM_SEEDS:-6}" |
+		tee "$src/build/sim-pg.out"
+	if ! diff <(sed 's/ seconds=.*//' "$src/build/sim-sqlite.out") \
+		<(sed 's/ seconds=.*//' "$src/build/sim-pg.out"); then
+		echo "the simulator's totals differ between SQLite and PostgreSQL" >&2
+		exit 1
+	fi
+	"$src/share/pg.sh" stop "$pgdir"
+else
+	echo "SKIPPED: the PostgreSQL tests: no PostgreSQL server could be installed or started" >&2
 fi
 echo "== the demo day under valgrind"
 "$src/tests/valgrind/run" "$src/build"
@@ -49,7 +80,6 @@ echo "== make distcheck"
 		head -5 | xargs -r tail -40
 	exit 1
 }
-read -r p1 f1 < <(count "$src/build")
 read -r p2 f2 < <(count "$src/build-asan")
-echo "plain build: $p1 test cases passed; sanitizer build: $p2 passed"
-echo "$((p1 + p2)) passed, $((f1 + f2)) failed"
+echo "plain build: $p1 test cases passed; sanitizer build: $p2 passed; CLI tests on PostgreSQL: $p3 passed"
+echo "$((p1 + p2 + p3)) passed, $((f1 + f2 + f3)) failed"

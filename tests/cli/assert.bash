@@ -1,5 +1,6 @@
 # assert.bash - assertions and record helpers shared by the component bats files
 # (panel, stake, oracle, auction): `load assert` after `load`-free set-up.
+load db
 
 # component_setup PROG NOW ACCOUNT...: what every component file's setup
 # starts with: gs and PROG on PATH, a fresh state file and key directory in
@@ -13,7 +14,7 @@ component_setup() {
 	fi
 	cd "$BATS_TEST_TMPDIR" || return 1
 	export GS_KEYDIR="$BATS_TEST_TMPDIR/keys"
-	export GS_DB="$BATS_TEST_TMPDIR/state.db"
+	fresh_db || return 1
 	export GS_NOW=$2
 	unset GS_KEY GS_BUSY_TIMEOUT
 	shift 2

@@ -68,7 +68,11 @@ setup_file() {
 setup() {
 	cd "$BATS_TEST_TMPDIR" || return 1
 	gs_env "$BATS_TEST_TMPDIR"
-	cp "$BATS_FILE_TMPDIR/state.db" state.db
+	if on_pg; then	# the same state, moved into a fresh schema
+		fresh_db && GS_DB="$BATS_FILE_TMPDIR/state.db" gs export | gs import >/dev/null
+	else
+		cp "$BATS_FILE_TMPDIR/state.db" state.db
+	fi
 }
 
 # bad NAME: run the case NAME of the corpus (NAME.ndjson on the standard input

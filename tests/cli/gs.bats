@@ -88,7 +88,7 @@ load helper
 	expect_exit 66 gs submit </dev/null
 	expect_exit 66 gs-token balance alice
 	expect_exit 66 gs-token transfer --to bob 1 --as alice
-	[ ! -e "$GS_DB" ]
+	no_state
 }
 
 @test "--db FILE selects the state file instead of GS_DB" {
@@ -116,7 +116,7 @@ load helper
 	gs key new admin >/dev/null
 	expect_exit 0 gs init --admin admin
 	assert_record "${lines[0]}" type=receipt status=applied seq=1 error=null
-	[ -f "$GS_DB" ]
+	has_state
 	expect_exit 0 gs status
 	assert_record "$output" type=status seq=1 symbol=GST decimals=6 slot_seconds=900 \
 		supply=0 renounced=false time="$NOW_UNIX"
@@ -171,14 +171,14 @@ load helper
 @test "gs init with a missing admin key exits 66 and creates no state file" {
 	expect_exit 66 gs init --admin admin
 	assert_stderr_has "admin.key"
-	[ ! -e "$GS_DB" ]
+	no_state
 }
 
 @test "gs init without --admin exits 64 and creates no state file" {
 	gs key new admin >/dev/null
 	expect_exit 64 gs init
 	assert_stderr_has "--admin"
-	[ ! -e "$GS_DB" ]
+	no_state
 }
 
 @test "gs init refuses an invalid --symbol, --decimals or --slot-seconds with exit 65" {
@@ -196,7 +196,7 @@ load helper
 @test "a refused gs init leaves no state file behind (nothing is half done)" {
 	gs key new admin >/dev/null
 	expect_exit 65 gs init --admin admin --symbol abc
-	[ ! -e "$GS_DB" ] || {
+	no_state || {
 		echo "a failed genesis left '$GS_DB' behind" >&2
 		return 1
 	}
@@ -608,4 +608,24 @@ load helper
 	GS_DB=new.db expect_exit 1 gs import <doubled.ndjson
 	assert_stderr_has "line $(($(wc -l <export.ndjson))): "
 	[[ ! -e new.db ]]
+}
+
+# ---- the same day on both backends ---------------------------------------------
+
+@test "the demo day on SQLite and on PostgreSQL: byte-identical positions of every slot, the same state digest" {
+	on_pg || skip "needs PostgreSQL (the run with GS_TEST_PG)"
+	local demo="${GS_TEST_SRCDIR:-$BATS_TEST_DIRNAME/../..}/share/demo.sh" bin s
+	bin=$(dirname "$(command -v gs)")
+	DEMO_BIN=$bin DEMO_DIR=lite DEMO_KEYDIR=keys bash "$demo" >lite.out 2>&1 ||
+		{ tail -20 lite.out >&2; return 1; }
+	DEMO_BIN=$bin DEMO_DIR=pg DEMO_KEYDIR=keys DEMO_DB=$GS_DB bash "$demo" >pg.out 2>&1 ||
+		{ tail -20 pg.out >&2; return 1; }
+	for s in 2026-11-25T10:00Z 2026-11-25T10:15Z 2026-11-25T10:30Z 2026-11-25T10:45Z; do
+		GS_DB=lite/gridset.db gs-settle positions "$s" >"lite-$s.ndjson"
+		gs-settle positions "$s" >"pg-$s.ndjson"
+		[ -s "lite-$s.ndjson" ]
+		cmp "lite-$s.ndjson" "pg-$s.ndjson"
+	done
+	assert_eq "$(state_digest)" "$(GS_DB=lite/gridset.db state_digest)" "state digest on PostgreSQL"
+	expect_exit 0 gs verify --replay
 }

@@ -10,6 +10,7 @@
 # status, output, lines, stderr and stderr_lines are set by bats' run.
 # shellcheck disable=SC2154
 bats_require_minimum_version 1.5.0	# run -N, run --separate-stderr
+load db
 
 # 2026-11-25T10:00:00Z, the clock of every test, in Unix seconds.
 # shellcheck disable=SC2034
@@ -27,7 +28,7 @@ gs_test_setup() {
 	fi
 	cd "$BATS_TEST_TMPDIR" || return 1
 	export GS_KEYDIR="$BATS_TEST_TMPDIR/keys"
-	export GS_DB="$BATS_TEST_TMPDIR/state.db"
+	fresh_db || return 1
 	export GS_NOW=2026-11-25T10:00:00Z
 	unset GS_KEY GS_BUSY_TIMEOUT
 }
@@ -261,13 +262,16 @@ transfer_lines() {
 # have_sql: can this machine edit a state file with SQL (sqlite3 CLI, or
 # python3 with its sqlite3 module)?
 have_sql() {
-	command -v sqlite3 >/dev/null 2>&1 ||
+	on_pg || command -v sqlite3 >/dev/null 2>&1 ||
 		python3 -c 'import sqlite3' >/dev/null 2>&1
 }
 
-# sql FILE STATEMENTS: run SQL on a state file behind the programs' back.
+# sql DB STATEMENTS: run SQL on a state behind the programs' back (psql on
+# PostgreSQL).
 sql() {
-	if command -v sqlite3 >/dev/null 2>&1; then
+	if on_pg; then
+		psql -X -q -v ON_ERROR_STOP=1 "$1" -c "$2"
+	elif command -v sqlite3 >/dev/null 2>&1; then
 		sqlite3 "$1" "$2"
 	else
 		python3 - "$1" "$2" <<'EOF'

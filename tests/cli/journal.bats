@@ -200,8 +200,13 @@ sign_only() {
 
 # ---- (b) tampering with the state file ---------------------------------------------
 
-# pristine_copy FILE: copy the state file (checkpointed: no -wal left).
+# pristine_copy FILE: copy the state file (checkpointed: no -wal left); on
+# PostgreSQL, the state moved into the SQLite file FILE by export / import.
 pristine_copy() {
+	if on_pg; then
+		gs export | GS_DB="$1" gs import >/dev/null
+		return
+	fi
 	[ ! -s "$GS_DB-wal" ] || {
 		echo "state file has a non-empty WAL; cannot copy it" >&2
 		return 1
@@ -250,6 +255,7 @@ pristine_copy() {
 }
 
 @test "a journal row's tx changed in the file's bytes (no SQL tool needed) makes gs verify fail naming its seq" {
+	sqlite_only "edits the file's bytes"
 	genesis
 	gs-token transfer --to bob 1 --as alice >/dev/null
 	pristine_copy pristine.db

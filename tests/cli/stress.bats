@@ -50,6 +50,7 @@ run_stress() {
 }
 
 @test "crash.sh: 30 SIGKILLs at random moments of batches, submits and ticks each leave whole txs or none; gs verify --replay passes after each" {
+	sqlite_only "crash.sh dry-runs each batch on a copy of the state file"
 	run_stress crash.sh --kills 30 --seed "$(stress_seed)" --dir "$BATS_TEST_TMPDIR/crash"
 	local last=${lines[${#lines[@]} - 1]}
 	[[ $last =~ ^kills:\ 30,\ mid-tx:\ ([0-9]+),\ after\ commit:\ ([0-9]+),\ nothing\ due:\ ([0-9]+),\ inconsistent:\ 0$ ]] || {
@@ -61,9 +62,11 @@ run_stress() {
 	[ "${BASH_REMATCH[2]}" -ge 1 ]
 }
 
-@test "concurrency.sh: 6 writers of every kind for 20 s on one file; every applied tx journaled once, busy and refused ones absent, invariants hold" {
+@test "concurrency.sh: 6 writers of every kind for 20 s on one state; every applied tx journaled once, busy and refused ones absent, invariants hold" {
+	local db=()
+	on_pg && db=(--db "$GS_DB")	# each writer on its own connection
 	run_stress concurrency.sh --seconds 20 --procs 6 --seed "$(stress_seed)" \
-		--dir "$BATS_TEST_TMPDIR/concurrency"
+		--dir "$BATS_TEST_TMPDIR/concurrency" "${db[@]}"
 	local last=${lines[${#lines[@]} - 1]}
 	[[ $last =~ ^txs\ attempted:\ ([0-9]+),\ applied:\ ([0-9]+),\ duplicate:\ [0-9]+,\ nothing\ due:\ [0-9]+,\ busy\ \(75\):\ ([0-9]+),\ refused:\ ([0-9]+),\ lost:\ 0$ ]] || {
 		echo "last line: $last" >&2

@@ -4,10 +4,12 @@
 # the busy timeout exits 75 having changed nothing.
 #
 # Usage: tests/stress/concurrency.sh [--seconds S] [--procs N] [--seed S]
-#                                    [--speed X] [--dir DIR] [--keep]
+#                                    [--speed X] [--dir DIR] [--db DB] [--keep]
 #
 # Runs N worker processes (default 6) for S seconds (default 30) against one
-# state file, each under its own account, in this rotation of roles:
+# state (DIR/state.db, or DB: a PostgreSQL conninfo whose schema is empty,
+# each process on its own connection), each under its own account, in this
+# rotation of roles:
 #   order     gs-auction order batches (1-20 buys and sells on its own panel)
 #             for one of the next two slots whose gate is open;
 #   tick      a `gs tick` loop (an operator of its own); every 8th time a
@@ -61,6 +63,7 @@ PROCS=6
 SEED=
 SPEED=300
 DIR=
+DB=
 KEEP=0
 
 usage() {
@@ -79,6 +82,7 @@ while [ $# -gt 0 ]; do
 	--seed) SEED=${2:?}; shift 2 ;;
 	--speed) SPEED=${2:?}; shift 2 ;;
 	--dir) DIR=${2:?}; shift 2 ;;
+	--db) DB=${2:?}; shift 2 ;;
 	--keep) KEEP=1; shift ;;
 	-h | --help) usage 0 ;;
 	*) echo "$prog: unknown argument '$1'" >&2; usage 64 ;;
@@ -109,9 +113,10 @@ else
 	DIR=$(mktemp -d "${TMPDIR:-/tmp}/gs-concurrency.XXXXXX")
 fi
 cd "$DIR"
-export GS_KEYDIR="$DIR/keys" GS_DB="$DIR/state.db"
+export GS_KEYDIR="$DIR/keys" GS_DB=${DB:-$DIR/state.db}
 unset GS_KEY GS_NOW GS_BUSY_TIMEOUT
-rm -rf "$GS_KEYDIR" "$GS_DB" "$GS_DB-wal" "$GS_DB-shm" w*.log w*.err w*.refused
+rm -rf "$GS_KEYDIR" w*.log w*.err w*.refused
+[ -n "$DB" ] || rm -f "$GS_DB" "$GS_DB-wal" "$GS_DB-shm"
 
 PIDS=()
 finish() {
