@@ -747,14 +747,14 @@ static void strict_checks(struct op *o, int applied, json_t *out)
 	 * whoever owns it (DESIGN 8, Auction: quantity may not exceed
 	 * capacity x slot length) */
 	if (qrows(&r, 1, "SELECT o.slot, o.panel, sum(o.qty_wh), p.capacity_w * %"
-		  PRId64 " / 3600, group_concat(DISTINCT o.account) FROM orders o JOIN "
+		  PRId64 " / 3600, min(o.account), max(o.account) FROM orders o JOIN "
 		  "panels p ON p.id = o.panel WHERE o.side = 'sell' AND o.state = 'open' "
-		  "AND o.slot NOT IN (SELECT slot FROM clearings) GROUP BY o.slot, o.panel "
-		  "HAVING sum(o.qty_wh) > p.capacity_w * %" PRId64 " / 3600 LIMIT 1",
-		  S.ss, S.ss))
+		  "AND o.slot NOT IN (SELECT slot FROM clearings) GROUP BY o.slot, o.panel, "
+		  "p.capacity_w HAVING sum(o.qty_wh) > p.capacity_w * %" PRId64 " / 3600 "
+		  "LIMIT 1", S.ss, S.ss))
 		fail("strict: panel %" PRId64 " has %" PRId64 " Wh on offer in slot %"
-		     PRId64 ", more than it can make (%" PRId64 " Wh), by %s", r.i[1],
-		     r.i[2], r.i[0], r.i[3], r.t[4]);
+		     PRId64 ", more than it can make (%" PRId64 " Wh), by %s .. %s",
+		     r.i[1], r.i[2], r.i[0], r.i[3], r.t[4], r.t[5]);
 	/* the final positions are the provisional ones nobody disputed */
 	if (!(S.strict & STRICT_PROVISIONAL) || !applied ||
 	    strcmp(o->cmd, "settle.finalize") != 0)
