@@ -15,6 +15,8 @@
 #   BENCH_APPEND =1: append to bench/results/day.ndjson (bench/run sets it)
 #   GS_BIN_DIR  directory holding the programs (see pick_programs in
 #               bench/lib.sh for the lookup)
+#   BENCH_DB    a PostgreSQL URI or conninfo: the day runs in its schema
+#               bench_day (made afresh) instead of a state file
 #
 # The day (bench/gen.c, `gen day`): participants p0..p{N-1}, panel k+1 of
 # 8 kW each; in slot j participant k sells from its panel when k + j is
@@ -125,6 +127,7 @@ for ((r = 1; r <= RUNS; r++)); do
 	rm -rf "$RUN"
 	mkdir -p "$RUN/keys"
 	export GS_KEYDIR=$RUN/keys GS_DB=$RUN/gridset.db
+	[[ -z ${BENCH_DB:-} ]] || GS_DB=$(pg_state bench_day)
 	TIME=() RSSK=()
 	echo "day run $r/$RUNS: N=$N participants, M=$M slots ..." >&2
 	t_day=$(now)
@@ -180,8 +183,8 @@ done
 OUT=$RESULTS/day.ndjson
 [[ ${BENCH_APPEND:-0} == 1 ]] || : >"$OUT"
 DATE=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-printf '\nFull day: %d participants and panels, %d slots of %d s: %d orders, %d readings (%s, %d run(s), medians)\n' \
-	"$N" "$M" "$SS" "$ORDERS" "$READINGS" "$COMMIT" "$RUNS"
+printf '\nFull day on %s: %d participants and panels, %d slots of %d s: %d orders, %d readings (%s, %d run(s), medians)\n' \
+	"$BACKEND" "$N" "$M" "$SS" "$ORDERS" "$READINGS" "$COMMIT" "$RUNS"
 printf 'programs: %s\n\n' "$BIN_KIND"
 printf '%-44s %10s %10s %10s %9s\n' step "wall s" items "us/item" "RSS MiB"
 # row KEY LABEL ITEMS: one table row and one NDJSON line of R_T[KEY].
@@ -194,8 +197,8 @@ row() {
 	per=$(awk -v t="$t" -v n="$3" 'BEGIN { printf "%.2f", t * 1e6 / n }')
 	[[ $rss == n/a ]] || rss=$(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }')
 	printf '%-44s %10.3f %10d %10s %9s\n' "$2" "$t" "$3" "$per" "$rss"
-	printf '{"stage":"day","step":"%s","participants":%d,"slots":%d,"items":%d,"wall_s":%s,"us_per_item":%s,"rss_mib":"%s","runs":%d,"commit":"%s","dirty":%s,"cores":%d,"date":"%s"}\n' \
-		"$1" "$N" "$M" "$3" "$t" "$per" "$rss" "$RUNS" "$COMMIT" "$DIRTY" "$(nproc)" "$DATE" >>"$OUT"
+	printf '{"stage":"day","backend":"%s","step":"%s","participants":%d,"slots":%d,"items":%d,"wall_s":%s,"us_per_item":%s,"rss_mib":"%s","runs":%d,"commit":"%s","dirty":%s,"cores":%d,"date":"%s"}\n' \
+		"$BACKEND" "$1" "$N" "$M" "$3" "$t" "$per" "$rss" "$RUNS" "$COMMIT" "$DIRTY" "$(nproc)" "$DATE" >>"$OUT"
 }
 row register "register accounts (1 gs submit)" $((N + 1))
 row mint "mint (1 gs-token mint)" $((N + 1))

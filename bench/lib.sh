@@ -58,6 +58,39 @@ copy_state() {
 	return 0
 }
 
+# pg_state NAME: the GS_DB of an empty PostgreSQL state: BENCH_DB (a libpq
+# URI or conninfo) narrowed to the schema NAME, dropped and made afresh.
+pg_state() {
+	psql -X -q -v ON_ERROR_STOP=1 "$BENCH_DB" -c "SET client_min_messages = warning;
+		DROP SCHEMA IF EXISTS $1 CASCADE; CREATE SCHEMA $1" >&2 ||
+		die "cannot make the schema $1 in BENCH_DB"
+	case $BENCH_DB in
+	postgres://*\?* | postgresql://*\?*) echo "$BENCH_DB&options=-csearch_path%3D$1" ;;
+	postgres://* | postgresql://*) echo "$BENCH_DB?options=-csearch_path%3D$1" ;;
+	*) echo "$BENCH_DB options=-csearch_path=$1" ;;
+	esac
+}
+
+# state_copy FILE NAME: a fresh copy of the gs state FILE to time a run on;
+# prints its GS_DB: the file NAME.db beside FILE, or with BENCH_DB the
+# schema NAME, filled by gs export | gs import (untimed).
+state_copy() {
+	if [[ -z ${BENCH_DB:-} ]]; then
+		copy_state "$1" "$(dirname "$1")/$2.db"
+		echo "$(dirname "$1")/$2.db"
+		return
+	fi
+	local db
+	db=$(pg_state "$2")
+	GS_DB=$1 "$GS" export | GS_DB=$db "$GS" import >/dev/null ||
+		die "cannot move $1 into PostgreSQL"
+	echo "$db"
+}
+
+# BACKEND: where the gs states of this run live ("SQLite" or "PostgreSQL").
+BACKEND=SQLite
+[[ -z ${BENCH_DB:-} ]] || BACKEND=PostgreSQL
+
 # count PATTERN FILE: lines of FILE holding the fixed string PATTERN.
 count() { grep -cF -- "$1" "$2" || true; }
 

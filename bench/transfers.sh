@@ -121,13 +121,13 @@ declare -a gs_t=() gs_rss=() base_t=() base_rss=() ver_t=() ver_rss=()
 echo "transfers: N=$N RUNS=$RUNS binaries: $BIN_KIND" >&2
 for ((r = 1; r <= RUNS; r++)); do
 	# gs-token: one signed tx with N items, applied to a fresh copy
-	copy_state "$SETUP/gridset.db" "$RUN/gridset.db"
-	GS_DB=$RUN/gridset.db run_timed "$LINES" "$RUN/gs.out" \
+	DB=$(state_copy "$SETUP/gridset.db" run_transfers)
+	GS_DB=$DB run_timed "$LINES" "$RUN/gs.out" \
 		"$GS_TOKEN" transfer --as sender --json
 	gs_t+=("$T") gs_rss+=("$RSS")
 	grep -q '"status":"applied"' "$RUN/gs.out" || die "gs-token transfer did not apply: $(head -c 300 "$RUN/gs.out")"
 	if ((r == 1)); then
-		after=$(GS_DB=$RUN/gridset.db "$GS_TOKEN" balance sender --json |
+		after=$(GS_DB=$DB "$GS_TOKEN" balance sender --json |
 			sed -n 's/.*"available":\([0-9]*\).*/\1/p')
 		[[ $((SENDER_BEFORE - after)) == "$TOTAL" ]] ||
 			die "sender debited $((SENDER_BEFORE - after)), expected $TOTAL"
@@ -144,13 +144,13 @@ done
 # verify --replay of the state the last run left (it only reads the file),
 # and of the prepared state alone, so that the replay cost of the transfer
 # tx itself is the difference of the two.
-copy_state "$SETUP/gridset.db" "$RUN/setup-copy.db"
+SETUP_DB=$(state_copy "$SETUP/gridset.db" run_setup_copy)
 declare -a vset_t=()
 for ((r = 1; r <= VERIFY_RUNS; r++)); do
-	GS_DB=$RUN/gridset.db run_timed /dev/null "$RUN/verify.out" "$GS" verify --replay --json
+	GS_DB=$DB run_timed /dev/null "$RUN/verify.out" "$GS" verify --replay --json
 	ver_t+=("$T") ver_rss+=("$RSS")
 	grep -q '"ok":true' "$RUN/verify.out" || die "verify --replay failed: $(cat "$RUN/verify.out")"
-	GS_DB=$RUN/setup-copy.db run_timed /dev/null "$RUN/verify-setup.out" "$GS" verify --replay --json
+	GS_DB=$SETUP_DB run_timed /dev/null "$RUN/verify-setup.out" "$GS" verify --replay --json
 	vset_t+=("$T")
 	grep -q '"ok":true' "$RUN/verify-setup.out" || die "verify --replay (setup) failed: $(cat "$RUN/verify-setup.out")"
 	printf '  verify --replay run %d: %ss (setup state alone: %ss)\n' "$r" "${ver_t[-1]}" "$T" >&2
@@ -182,15 +182,16 @@ row() {
 	[[ $brss == n/a ]] && brss=null
 	printf '{"bench":"transfers","stage":"%s","items":%d,"runs":%d,"median_s":%s,"baseline":"%s","baseline_median_s":%s,"ratio":%s,"us_per_item":%s,"peak_rss_kib":%s,"baseline_peak_rss_kib":%s,"binaries":"%s","commit":"%s","dirty":%s,"cores":%d,"date":"%s"}\n' \
 		"$1" "$2" "$8" "$3" "$7" "$4" "$ratio" "$us" "$rss" "$brss" "$BIN_KIND" "$COMMIT" "$DIRTY" "$CORES" "$DATE" >>"$OUT"
-	printf '%-28s %9d %9.4f %10.4f %7s %9.2f %10s %10s\n' "$1" "$2" "$3" "$4" "$ratio" "$us" "$5" "$6"
+	printf '%-42s %9d %9.4f %10.4f %7s %9.2f %10s %10s\n' "$1" "$2" "$3" "$4" "$ratio" "$us" "$5" "$6"
 }
 
 echo
-echo "token.transfer, N=$N, median of $RUNS (verify: $VERIFY_RUNS); binaries: $BIN_KIND; $CORES cores"
-printf '%-28s %9s %9s %10s %7s %9s %10s %10s\n' stage items median_s baseline_s ratio us/item rss_KiB base_KiB
-row "gs-token transfer (1 tx)" "$N" "$GS_MED" "$BASE_MED" "$GS_RSS" "$BASE_RSS" "bench/baseline" "$RUNS"
-row "gs verify --replay" "$N" "$VER_MED" "$GS_MED" "$VER_RSS" "$GS_RSS" "gs-token transfer" "$VERIFY_RUNS"
-row "replay: transfer tx only" "$N" "$VTX_MED" "$GS_MED" n/a n/a "gs-token transfer" "$VERIFY_RUNS"
+echo "token.transfer on $BACKEND, N=$N, median of $RUNS (verify: $VERIFY_RUNS); binaries: $BIN_KIND; $CORES cores"
+printf '%-42s %9s %9s %10s %7s %9s %10s %10s\n' stage items median_s baseline_s ratio us/item rss_KiB base_KiB
+[[ $BACKEND == SQLite ]] || ON=" on $BACKEND"
+row "gs-token transfer (1 tx)${ON:-}" "$N" "$GS_MED" "$BASE_MED" "$GS_RSS" "$BASE_RSS" "bench/baseline" "$RUNS"
+row "gs verify --replay${ON:-}" "$N" "$VER_MED" "$GS_MED" "$VER_RSS" "$GS_RSS" "gs-token transfer" "$VERIFY_RUNS"
+row "replay: transfer tx only${ON:-}" "$N" "$VTX_MED" "$GS_MED" n/a n/a "gs-token transfer" "$VERIFY_RUNS"
 echo "(verify rows: baseline_s is the gs-token transfer median, ratio is replay / build: DESIGN 12 wants <= 1.5."
 echo " 'gs verify --replay' re-checks and re-applies the whole journal: the $((NACCOUNTS + 4)) setup txs"
 echo " (median $VSET_MED s alone) plus the transfer tx; 'replay: transfer tx only' is the difference.)"
