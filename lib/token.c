@@ -163,6 +163,40 @@ static int one_burn(gs_ctx *c, json_t *args, gs_err *e)
 		       amount);
 }
 
+/* Credit the n items of args, one update per recipient (their sums, in
+ * the order of first appearance; a database keeps one row version per
+ * update in a transaction). An unknown recipient fails at its first item. */
+static int credit_each(gs_store *s, json_t *args, size_t n, gs_err *e)
+{
+	json_t *sum = json_object(), *first = json_object(), *v;
+	const char *to;
+	int64_t amount;
+	int rc = GS_OK;
+
+	if (!sum || !first)
+		rc = gs_fail(e, GS_EINTERNAL, "out of memory");
+	for (size_t i = 0; rc == GS_OK && i < n; i++) {
+		json_t *item = gs_args_item(args, i, &n);
+		if ((rc = to_amount(item, &to, &amount, e)) != GS_OK)
+			rc = gs_item_fail(args, i, e);
+		else if ((v = json_object_get(sum, to)) != NULL)
+			json_integer_set(v, json_integer_value(v) + amount);
+		else if (json_object_set_new(sum, to, json_integer(amount)) ||
+			 json_object_set_new(first, to, json_integer((json_int_t)i)))
+			rc = gs_fail(e, GS_EINTERNAL, "out of memory");
+	}
+	json_object_foreach(sum, to, v) {
+		if (rc != GS_OK)
+			break;
+		if (credit(s, to, json_integer_value(v), e))
+			rc = gs_item_fail(args, (size_t)json_integer_value(
+						  json_object_get(first, to)), e);
+	}
+	json_decref(sum);
+	json_decref(first);
+	return rc;
+}
+
 /* token.transfer {to, amount} | {items:[...]}: the items are checked,
  * the sender's total debited once (one short balance refuses the whole
  * batch), then each recipient credited. */
@@ -184,12 +218,7 @@ static int apply_transfer(gs_ctx *c, json_t *args, gs_err *e)
 	}
 	if (debit(c->store, c->actor, total, e))
 		return e->code;
-	for (size_t i = 0; i < n; i++) {
-		json_t *item = gs_args_item(args, i, &n);
-		if (to_amount(item, &to, &amount, e) || credit(c->store, to, amount, e))
-			return gs_item_fail(args, i, e);
-	}
-	return GS_OK;
+	return credit_each(c->store, args, n, e);
 }
 
 /* token.approve {spender, amount}: set the spender's allowance. */

@@ -77,12 +77,6 @@ transfer_ids() {
 		while IFS= read -r l; do field_of id "$l"; done
 }
 
-# BIG: the lines of a long batch. Each line moves 1 base unit from alice to
-# bob; PostgreSQL keeps every version of a row changed in a transaction, so
-# one row changed 200,000 times there takes minutes: 20,000 lines on it.
-BIG=200000
-if on_pg; then BIG=20000; fi
-
 # ---- (d) SIGKILL mid-batch -------------------------------------------------------------
 
 # start_batch: run the batch big.ndjson (alice pays bob 1 base unit per
@@ -96,7 +90,7 @@ start_batch() {
 }
 
 # kill_batch WHEN: SIGKILL the batch, then check that it left the whole
-# batch ($BIG base units to bob, one journal row) or none of it, and the
+# batch (200,000 base units to bob, one journal row) or none of it, and the
 # invariants. KILLED counts the runs really killed.
 kill_batch() {
 	local st=0 after
@@ -105,12 +99,12 @@ kill_batch() {
 	after=$(available bob)
 	case $st in
 	0)
-		assert_eq "$after" $((BOB0 + BIG)) "bob's balance after a finished run ($1)"
+		assert_eq "$after" $((BOB0 + 200000)) "bob's balance after a finished run ($1)"
 		;;
 	137)
 		KILLED=$((KILLED + 1))
-		if [ "$after" -ne "$BOB0" ] && [ "$after" -ne $((BOB0 + BIG)) ]; then
-			echo "killed $1: bob has $after, neither $BOB0 nor $((BOB0 + BIG))" >&2
+		if [ "$after" -ne "$BOB0" ] && [ "$after" -ne $((BOB0 + 200000)) ]; then
+			echo "killed $1: bob has $after, neither $BOB0 nor $((BOB0 + 200000))" >&2
 			return 1
 		fi
 		;;
@@ -119,19 +113,19 @@ kill_batch() {
 		return 1
 		;;
 	esac
-	assert_eq "$(journal_seq)" $((SEQ0 + (after - BOB0) / BIG)) "journal seq ($1)"
+	assert_eq "$(journal_seq)" $((SEQ0 + (after - BOB0) / 200000)) "journal seq ($1)"
 	check_invariants
 }
 
-@test "SIGKILL at any point of a 200,000-line batch (20,000 on PostgreSQL) leaves the whole batch or none of it; gs verify --replay passes" {
+@test "SIGKILL at any point of a 200,000-line batch leaves the whole batch or none of it; gs verify --replay passes" {
 	genesis
-	transfer_lines "$BIG" bob 1 >big.ndjson
+	transfer_lines 200000 bob 1 >big.ndjson
 	# time one uninterrupted run, then kill runs at fractions of that time
 	local t0 run_ms frac
 	t0=$(now_ms)
 	gs-token transfer --as alice <big.ndjson >/dev/null
 	run_ms=$(($(now_ms) - t0))
-	assert_eq "$(available bob)" "$BIG" "bob's balance after one whole batch"
+	assert_eq "$(available bob)" 200000 "bob's balance after one whole batch"
 	KILLED=0
 	for frac in 10 30 50 70 90; do
 		start_batch
@@ -145,7 +139,7 @@ kill_batch() {
 @test "SIGKILL while a 200,000-line batch is being committed leaves the whole batch or none of it" {
 	sqlite_only "watches the file's write-ahead log"
 	genesis
-	transfer_lines "$BIG" bob 1 >big.ndjson
+	transfer_lines 200000 bob 1 >big.ndjson
 	local extra
 	KILLED=0
 	for extra in 0 0 0.002 0.005 0.01; do
@@ -254,7 +248,7 @@ kill_batch() {
 @test "with GS_BUSY_TIMEOUT=0 writers racing a long batch exit 0 or 75, and those exiting 75 changed nothing" {
 	genesis
 	gs-token mint --to carol 1 --as admin >/dev/null
-	transfer_lines "$BIG" bob 1 >big.ndjson
+	transfer_lines 200000 bob 1 >big.ndjson
 	gs-token transfer --as alice <big.ndjson >/dev/null 2>big.err 3>&- &
 	local big=$! n=0 st ok=0 busy=0 sbig=0
 	while kill -0 "$big" 2>/dev/null && [ "$n" -lt 200 ]; do
@@ -276,7 +270,7 @@ kill_batch() {
 	# exactly the writers that exited 0 are in the journal
 	touch applied.txt
 	assert_eq "$(transfer_ids carol | sort)" "$(sort applied.txt)" "carol's txs in the journal"
-	assert_eq "$(available bob)" $((BIG + ok)) "bob's balance ($ok applied, $busy busy)"
+	assert_eq "$(available bob)" $((200000 + ok)) "bob's balance ($ok applied, $busy busy)"
 	assert_eq "$(available carol)" $((1000000 - ok)) "carol's balance"
 	check_invariants
 }

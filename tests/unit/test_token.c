@@ -268,7 +268,8 @@ START_TEST(transfer_to_self)
 }
 END_TEST
 
-/* A batch applies whole or not at all; the failing item is named. */
+/* A batch applies whole or not at all; the failing item is named; several
+ * items to one recipient add up. */
 START_TEST(transfer_batch)
 {
 	gs_store *s = setup();
@@ -293,6 +294,14 @@ START_TEST(transfer_batch)
 				  to_amount("bob", 1)), TH_T0, NULL, &e), GS_EINPUT);
 	ck_assert_int_eq(e.item, 2);
 	ck_assert_str_eq(e.msg, "unknown account 'nobody'");
+	/* credits go one per recipient (sums); the first item of an unknown
+	 * recipient is the one named */
+	ck_assert_int_eq(th_apply(s, &alice, "token.transfer", json_pack("{s:[o,o,o,o,o]}",
+				  "items", to_amount("bob", 1), to_amount("treasury", 1),
+				  to_amount("ghost", 1), to_amount("bob", 1),
+				  to_amount("ghost", 1)), TH_T0, NULL, &e), GS_EINPUT);
+	ck_assert_int_eq(e.item, 3);
+	ck_assert_str_eq(e.msg, "unknown account 'ghost'");
 	/* each item fits, the sum does not */
 	ck_assert_int_eq(th_apply(s, &alice, "token.transfer", json_pack("{s:[o,o]}", "items",
 				  to_amount("bob", 500), to_amount("bob", 500)), TH_T0, NULL, &e),
