@@ -34,6 +34,24 @@ struct pg_stmt {
 	unsigned char *blob;	/* the last decoded bytea */
 };
 
+/* A libpq message on one line in buf: newlines and tabs as single spaces,
+ * none at the end. Returns buf. */
+static const char *oneline(const char *msg, char *buf, size_t n)
+{
+	size_t o = 0;
+
+	for (; *msg && o + 1 < n; msg++) {
+		char c = (*msg == '\n' || *msg == '\t') ? ' ' : *msg;
+		if (c == ' ' && (o == 0 || buf[o - 1] == ' '))
+			continue;
+		buf[o++] = c;
+	}
+	while (o && buf[o - 1] == ' ')
+		o--;
+	buf[o] = '\0';
+	return buf;
+}
+
 /* Map a failed result (or a dead connection) to GS_EBUSY / GS_EINTERNAL. */
 static int pg_fail(PGconn *conn, PGresult *r, gs_err *e, const char *what)
 {
@@ -41,17 +59,19 @@ static int pg_fail(PGconn *conn, PGresult *r, gs_err *e, const char *what)
 	const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
 	static const char *const busy[] = { "40001", "40P01", "55P03", "57014",
 					    "53300", NULL };
+	char buf[400];
 
 	if (PQstatus(conn) != CONNECTION_OK)
 		return gs_fail(e, GS_EBUSY, "lost the connection to the database "
-			       "server (try again): %s", PQerrorMessage(conn));
+			       "server (try again): %s",
+			       oneline(PQerrorMessage(conn), buf, sizeof buf));
 	for (int i = 0; state && busy[i]; i++)
 		if (!strcmp(state, busy[i]))
 			return gs_fail(e, GS_EBUSY, "database is busy (try again): %s",
 				       msg ? msg : state);
 	if (!msg)
 		msg = PQerrorMessage(conn);
-	return gs_fail(e, GS_EINTERNAL, "%s: %s", what, msg);
+	return gs_fail(e, GS_EINTERNAL, "%s: %s", what, oneline(msg, buf, sizeof buf));
 }
 
 static int pg_exec(gs_store *s, const char *sql, gs_err *e)
@@ -66,14 +86,18 @@ static int pg_exec(gs_store *s, const char *sql, gs_err *e)
 }
 
 /* Is at the start of the word w (case-sensitive) at sql[i]? */
+static int is_word_char(char c)
+{
+	return c == '_' || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	       (c >= '0' && c <= '9');
+}
+
 static int word_at(const char *sql, size_t i, const char *w)
 {
 	size_t n = strlen(w);
-	char a = i ? sql[i - 1] : ' ', z = sql[i + n];
 
-	return !strncmp(sql + i, w, n) && !(a == '_' || (a >= 'A' && a <= 'Z') ||
-		(a >= 'a' && a <= 'z')) && !(z == '_' || (z >= 'A' && z <= 'Z') ||
-		(z >= 'a' && z <= 'z'));
+	return !strncmp(sql + i, w, n) && !(i && is_word_char(sql[i - 1])) &&
+	       !is_word_char(sql[i + n]);
 }
 
 /* The shared schema dialect in PostgreSQL's: INTEGER (SQLite's 64-bit
@@ -134,12 +158,11 @@ static PGconn *connect_to(const char *path, gs_err *e)
 		return conn;
 	}
 	if (e) {
-		char *msg = conn ? PQerrorMessage(conn) : "out of memory";
-		size_t n = strlen(msg);
-		while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-			msg[--n] = '\0';
+		char why[400];
 		gs_fail(e, GS_ENOFILE, "cannot connect to '%s': %s",
-			gs_store_label(path, buf, sizeof buf), msg);
+			gs_store_label(path, buf, sizeof buf),
+			oneline(conn ? PQerrorMessage(conn) : "out of memory", why,
+				sizeof why));
 	}
 	PQfinish(conn);
 	return NULL;
