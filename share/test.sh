@@ -10,10 +10,11 @@
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 
-# check DIR [TARGET]: run make check (or TARGET) in DIR, showing the failing
-# logs on failure.
+# check DIR [MAKE-ARGS...]: run make check (or MAKE-ARGS) in DIR, showing
+# the failing logs on failure.
 check() {
-	(cd "$1" && make -s -j"$(nproc)" "${2:-check}") && return 0
+	[ $# -gt 1 ] || set -- "$1" check
+	(cd "$1" && make -s -j"$(nproc)" "${@:2}") && return 0
 	for log in "$1"/tests/unit/*.log "$1"/tests/cli/*.log; do
 		grep -qE '^(FAIL|ERROR)' "${log%.log}.trs" 2>/dev/null && tail -60 "$log"
 	done
@@ -40,6 +41,7 @@ echo "== make check with AddressSanitizer + UBSan"
 "$src/share/setup.sh" "$src/build-asan" --enable-sanitizers
 ASAN_OPTIONS=detect_leaks=1 check "$src/build-asan"
 read -r p1 f1 < <(count "$src/build")
+read -r p2 f2 < <(count "$src/build-asan")
 echo "== protocol simulator (bounded seeds)"
 SIM="$src/build/tests/sim/sim" "$src/tests/sim/run" --seeds "${SIM_SEEDS:-6}" | tee "$src/build/sim-sqlite.out"
 
@@ -50,14 +52,23 @@ trap '"$src/share/pg.sh" stop "$pgdir"' EXIT
 if ! dpkg-query -W -f='${Status}' postgresql 2>/dev/null | grep -q 'install ok installed'; then
 	sudo=
 	[ "$(id -u)" = 0 ] || sudo=sudo
-	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
-		postgresql >/dev/null || true
+	{ $sudo apt-get update -qq &&
+	  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+		postgresql >/dev/null; } || true
 fi
 if pg=$("$src/share/pg.sh" start "$pgdir"); then
 	GS_TEST_PG=$pg check "$src/build" check-pg
 	read -r p3 f3 < <(count "$src/build" cli)
+	echo "== PostgreSQL: the store's tests and the CLI tests of gs and gs-token under ASan + UBSan"
+	GS_TEST_PG=$pg ASAN_OPTIONS=detect_leaks=1 check "$src/build-asan" \
+		check TESTS="tests/unit/test_store tests/cli/gs.bats tests/cli/token.bats"
+	echo "== PostgreSQL: four writers of every kind on one database for 60 s"
+	psql -X -q -v ON_ERROR_STOP=1 "$pg" -c "CREATE SCHEMA concurrency"
+	PATH="$src/build/bin:$PATH" bash "$src/tests/stress/concurrency.sh" --seconds 60 \
+		--procs 4 --seed 4242 --dir "$pgdir/concurrency" --db "$pg options=-csearch_path=concurrency"
+	echo "== PostgreSQL: the simulator, the same seeds"
 	# the same seeds on PostgreSQL end in the same totals as on SQLite
-	SIM_PG=$pg SIM="$src/build/tests/sim/sim" "$src/tests/sim/run" --seeds "${SIM_SEEDS:-6}" |
+	SIM_PG=$pg SIM="$src/build/tests/sim/sim" "$src/tests/sim/run" --seeds "${SIM_SEEDS:-6}" --jobs 2 |
 		tee "$src/build/sim-pg.out"
 	if ! diff <(sed 's/ seconds=.*//' "$src/build/sim-sqlite.out") \
 		<(sed 's/ seconds=.*//' "$src/build/sim-pg.out"); then
@@ -80,6 +91,5 @@ echo "== make distcheck"
 		head -5 | xargs -r tail -40
 	exit 1
 }
-read -r p2 f2 < <(count "$src/build-asan")
 echo "plain build: $p1 test cases passed; sanitizer build: $p2 passed; CLI tests on PostgreSQL: $p3 passed"
 echo "$((p1 + p2 + p3)) passed, $((f1 + f2 + f3)) failed"
