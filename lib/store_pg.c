@@ -69,6 +69,10 @@ static int pg_fail(PGconn *conn, PGresult *r, gs_err *e, const char *what)
 		if (!strcmp(state, busy[i]))
 			return gs_fail(e, GS_EBUSY, "database is busy (try again): %s",
 				       msg ? msg : state);
+	/* a role without write grants, a read-only server (a standby) */
+	if (state && (!strcmp(state, "42501") || !strcmp(state, "25006")))
+		return gs_fail(e, GS_EPERM, "the database refuses the write: %s",
+			       msg ? msg : state);
 	if (!msg)
 		msg = PQerrorMessage(conn);
 	return gs_fail(e, GS_EINTERNAL, "%s: %s", what, oneline(msg, buf, sizeof buf));

@@ -651,3 +651,20 @@ load helper
 	assert_eq "$(GS_DB=$pg gs export | tail -n 1)" "$(gs export | tail -n 1)" "export trailers"
 	assert_eq "$(GS_DB=$pg state_digest)" "$(state_digest)" "digest after one more tx"
 }
+
+@test "a read-only database role reads every record; its writes exit 77 and change nothing" {
+	on_pg || skip "needs PostgreSQL (the run with GS_TEST_PG)"
+	genesis
+	local role="ro$$_$RANDOM" schema ro
+	schema=$(psql -X -At "$GS_DB" -c "SELECT current_schema()")
+	psql -X -q -v ON_ERROR_STOP=1 "$GS_DB" -c "CREATE ROLE $role LOGIN;
+		GRANT USAGE ON SCHEMA $schema TO $role;
+		GRANT SELECT ON ALL TABLES IN SCHEMA $schema TO $role"
+	ro="$GS_DB user=$role"
+	GS_DB=$ro expect_exit 0 gs verify --replay
+	assert_eq "$(GS_DB=$ro state_digest)" "$(state_digest)" "digest read by the role"
+	GS_DB=$ro expect_exit 0 gs-token balance alice
+	assert_record "$output" available=1000000000
+	GS_DB=$ro expect_refusal 77 gs-token transfer --to bob 1 --as alice
+	assert_stderr_has "refuses the write"
+}
