@@ -48,8 +48,10 @@
  *                    actor, outcome, error
  *   --stats          per-command outcomes and market figures at the end
  *   --profile        CPU time per phase (generate, apply, digest, ...)
- *   --db FILE        keep the state in FILE (replaced) for gs to inspect;
- *                    default a private temporary database
+ *   --db FILE        keep the state in FILE (replaced) for gs to inspect,
+ *                    or in a PostgreSQL database (a URI or conninfo; its
+ *                    GRIDSET tables replaced); default a private temporary
+ *                    database
  *   --replay-every K also gs_verify_replay every K steps
  *   --strict-provisional  fail when settle.finalize applies positions that
  *                    differ from the provisional ones (it recomputes with
