@@ -30,7 +30,7 @@ struct pg_stmt {
 	int *lens, *fmts;
 	char (*ibuf)[24];	/* text of integer parameters */
 	PGresult *res;		/* rows of the current execution */
-	int row, nrows;		/* next row to hand out; rows in res */
+	int row, nrows;		/* rows handed out (the current one is row - 1); in res */
 	unsigned char *blob;	/* the last decoded bytea */
 };
 
@@ -52,7 +52,8 @@ static const char *oneline(const char *msg, char *buf, size_t n)
 	return buf;
 }
 
-/* Map a failed result (or a dead connection) to GS_EBUSY / GS_EINTERNAL. */
+/* Map a failed result (or a dead connection) to GS_EBUSY (try again),
+ * GS_EPERM (the database refuses writes) or GS_EINTERNAL; return it. */
 static int pg_fail(PGconn *conn, PGresult *r, gs_err *e, const char *what)
 {
 	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
