@@ -141,23 +141,32 @@ int gs_store_exec(gs_store *s, const char *sql, gs_err *e)
 	return s->be->exec(s, sql, e);
 }
 
+/* Run sql that opens a transaction or savepoint; when it fails after
+ * opening a transaction that was not open before (began, then could not
+ * take the writers' lock), roll that back. */
+static int open_tx(gs_store *s, const char *sql, gs_err *e)
+{
+	int was = s->be->in_tx(s), rc = gs_store_exec(s, sql, e);
+	gs_err tmp;
+
+	if (rc != GS_OK && !was && s->be->in_tx(s))
+		s->be->exec(s, "ROLLBACK", &tmp);
+	return rc;
+}
+
 int gs_store_begin(gs_store *s, int write, gs_err *e)
 {
-	int rc, was;
-	gs_err tmp;
+	int rc;
 
 	if (s->batch < 0)
 		return gs_fail(e, GS_EINTERNAL, "the batch was rolled back by an "
 			       "earlier failure");
 	if (s->batch && s->in_tx)
 		return gs_fail(e, GS_EINTERNAL, "a transaction is already open");
-	was = s->be->in_tx(s);
-	rc = gs_store_exec(s, s->batch ? "SAVEPOINT gs_tx" : write ?
-			   s->be->begin_write : s->be->begin_read, e);
+	rc = open_tx(s, s->batch ? "SAVEPOINT gs_tx" : write ?
+		     s->be->begin_write : s->be->begin_read, e);
 	if (rc == GS_OK)
 		s->in_tx = 1;
-	else if (!was && s->be->in_tx(s))
-		s->be->exec(s, "ROLLBACK", &tmp);	/* began, then failed to lock */
 	return rc;
 }
 
@@ -192,13 +201,10 @@ void gs_store_rollback(gs_store *s)
 
 int gs_store_batch_begin(gs_store *s, gs_err *e)
 {
-	int was = s->be->in_tx(s), rc = gs_store_exec(s, s->be->begin_write, e);
-	gs_err tmp;
+	int rc = open_tx(s, s->be->begin_write, e);
 
 	if (rc == GS_OK)
 		s->batch = 1;
-	else if (!was && s->be->in_tx(s))
-		s->be->exec(s, "ROLLBACK", &tmp);
 	return rc;
 }
 

@@ -22,11 +22,11 @@ check() {
 }
 
 # count DIR [cli]: test cases passed and failed in DIR's logs (Check, bats;
-# with "cli" those make check-pg runs: the CLI tests and test_store) ->
+# with "cli" those make check-pg runs: the CLI tests and test_store_pg) ->
 # "PASSED FAILED SKIPPED" (a skipped bats test is not counted as passed).
 count() {
 	local unit="$1"/tests/unit/*.log
-	[ "${2:-}" = cli ] && unit="$1"/tests/unit/test_store.log
+	[ "${2:-}" = cli ] && unit="$1"/tests/unit/test_store_pg.log
 	cat $unit "$1"/tests/cli/*.log 2>/dev/null | awk -F'[:,]' '
 		/Checks:/ { p += $3 - $5 - $7; f += $5 + $7 }
 		/^ok / && /# skip/ { s++; next }
@@ -35,7 +35,7 @@ count() {
 		END { print p + 0, f + 0, s + 0 }'
 }
 
-export GS_EXTRA_PKGS="valgrind clang libclang-rt-14-dev"
+export GS_EXTRA_PKGS="valgrind clang libclang-rt-14-dev" GS_OPTIONAL_PKGS=postgresql
 "$src/share/setup.sh" "$src/build"
 echo "== make check"
 check "$src/build"
@@ -51,19 +51,12 @@ echo "== PostgreSQL: the CLI tests and the simulator against a test server"
 p3=0 f3=0 s3=0
 pgdir=$(mktemp -d "${TMPDIR:-/tmp}/gs-pg.XXXXXX")
 trap '"$src/share/pg.sh" stop "$pgdir"' EXIT
-if ! dpkg-query -W -f='${Status}' postgresql 2>/dev/null | grep -q 'install ok installed'; then
-	sudo=
-	[ "$(id -u)" = 0 ] || sudo=sudo
-	{ $sudo apt-get update -qq &&
-	  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
-		postgresql >/dev/null; } || true
-fi
 if pg=$("$src/share/pg.sh" start "$pgdir"); then
 	GS_TEST_PG=$pg check "$src/build" check-pg
 	read -r p3 f3 s3 < <(count "$src/build" cli)
-	echo "== PostgreSQL: the store's tests and the CLI tests of gs and gs-token under ASan + UBSan"
+	echo "== PostgreSQL: the PostgreSQL backend's tests and the CLI tests of gs and gs-token under ASan + UBSan"
 	GS_TEST_PG=$pg ASAN_OPTIONS=detect_leaks=1 check "$src/build-asan" \
-		check TESTS="tests/unit/test_store tests/cli/gs.bats tests/cli/token.bats"
+		check TESTS="tests/unit/test_store_pg tests/cli/gs.bats tests/cli/token.bats"
 	echo "== PostgreSQL: four writers of every kind on one database for 60 s"
 	psql -X -q -v ON_ERROR_STOP=1 "$pg" -c "CREATE SCHEMA concurrency"
 	PATH="$src/build/bin:$PATH" bash "$src/tests/stress/concurrency.sh" --seconds 60 \
